@@ -127,7 +127,7 @@ def _construct_mapping(loader: _YamlLoader, node: yaml.MappingNode) -> _LineDict
 
 _YamlLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,  # type: ignore[arg-type]
+    _construct_mapping,
 )
 
 
@@ -551,7 +551,7 @@ def load_estate(path: Path | str) -> Loaded:
             elif key == "separate":
                 separate.extend(_parse_separate(raw, file, problems))
             else:
-                for item, where, label in _parse_items(key, raw, file, problems):
+                for item, where, _label in _parse_items(key, raw, file, problems):
                     items[key].append(item)
                     ident = getattr(item, "id", None)
                     if ident is None:  # links have no id: keyed by position in the merged list
@@ -567,6 +567,6 @@ def load_estate(path: Path | str) -> Loaded:
     loaded.inventory = Inventory(
         estate=estate or PLACEHOLDER_ESTATE,
         separate=separate,
-        **items,  # type: ignore[arg-type]
+        **items,
     )
     return loaded

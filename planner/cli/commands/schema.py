@@ -1,0 +1,34 @@
+"""`planner schema [--out FILE]`: the JSON Schema of one inventory YAML file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from planner.cli import app
+from planner.cli.common import console
+from planner.inventory.schema import file_schema
+
+
+@app.command()
+def schema(
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write the schema to this file "
+                                    "(default: print it)."),
+) -> None:
+    """Write the JSON Schema of one inventory YAML file, for editors to validate as you type.
+
+    Every key is optional in one file (files are merged); the fields of each item
+    carry their descriptions, units and defaults.
+
+    Example:  planner schema --out inventory.schema.json
+    then, in VS Code with the YAML extension, start a file with
+    # yaml-language-server: $schema=inventory.schema.json
+    """
+    text = json.dumps(file_schema(), indent=2, sort_keys=False) + "\n"
+    if out is None:
+        console.print(text, markup=False, end="")
+    else:
+        out.write_text(text)
+        console.print(f"wrote {out}")

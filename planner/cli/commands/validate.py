@@ -1,0 +1,39 @@
+"""`planner validate ESTATE_DIR`: load an estate and list every problem at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from planner.cli import app
+from planner.cli.common import EXIT_INVALID, console, print_problems
+from planner.inventory.validate import load_and_validate
+
+
+@app.command()
+def validate(
+    estate_dir: Path = typer.Argument(..., help="Estate directory (YAML/CSV/XLSX files) or "
+                                      "one XLSX workbook."),
+    no_warnings: bool = typer.Option(False, "--no-warnings", help="Show errors only."),
+) -> None:
+    """Load and check an estate; list every problem at once, each naming file, item and field.
+
+    Exit 0 when the estate is valid (warnings allowed), 2 when it is not.
+
+    Example:  planner validate inventories/cheshire
+    """
+    loaded = load_and_validate(estate_dir)
+    print_problems(loaded.problems.items, show_warnings=not no_warnings)
+    inv = loaded.inventory
+    errors, warnings = len(loaded.problems.errors), len(loaded.problems.warnings)
+    if errors:
+        console.print(f"{estate_dir}: [bold red]invalid[/]: {errors} error(s), "
+                      f"{warnings} warning(s)")
+        raise typer.Exit(EXIT_INVALID)
+    console.print(
+        f"{estate_dir}: [bold green]valid[/] - {inv.estate.name}: "
+        f"{len(inv.organisations)} organisations, {len(inv.sites)} sites, "
+        f"{len(inv.rooms)} rooms, {len(inv.service_desks)} desks, "
+        f"{len(inv.workloads)} workloads ({warnings} warning(s))"
+    )

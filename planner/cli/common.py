@@ -1,0 +1,54 @@
+"""What the commands share: consoles, exit codes, loading an estate or exiting 2."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+from planner.inventory.load import Loaded
+from planner.inventory.problems import Problem
+from planner.inventory.validate import load_and_validate
+
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_INVALID = 2
+EXIT_INFEASIBLE = 3
+
+console = Console(highlight=False, soft_wrap=True)
+"""Output for people (stdout)."""
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+"""Errors and progress (stderr)."""
+
+
+def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
+    """Print an error for people and exit with ``code`` (2 = invalid input or usage)."""
+    err.print(f"[bold red]error:[/] {message}", markup=True)
+    raise typer.Exit(code)
+
+
+def print_problems(problems: list[Problem], *, show_warnings: bool = True) -> None:
+    for p in problems:
+        if p.severity == "warning" and not show_warnings:
+            continue
+        style = "red" if p.severity == "error" else "yellow"
+        err.print(p.render(), style=style, markup=False)
+
+
+def load_valid_estate(path: Path, *, quiet: bool = False) -> Loaded:
+    """Load and validate an estate; on any error print every problem and exit 2."""
+    loaded = load_and_validate(path)
+    if not loaded.ok:
+        print_problems(loaded.problems.items)
+        n = len(loaded.problems.errors)
+        fail(f"{path}: {n} error(s); fix them and run `planner validate {path}` again")
+    if not quiet and loaded.problems.warnings:
+        print_problems(loaded.problems.warnings)
+    return loaded
+
+
+def is_terminal() -> bool:
+    return sys.stderr.isatty()
