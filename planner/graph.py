@@ -57,9 +57,21 @@ class Exclusion:
 
 
 class NetworkLatency:
-    """Shortest-path latencies between sites over one set of networks, cached per source."""
+    """Shortest-path latencies between sites over one set of networks.
 
-    def __init__(self, sites: Iterable[str], links: Iterable[tuple[str, str, float]]) -> None:
+    Dijkstra runs once per source site and stops at ``cutoff`` ms (the largest
+    latency limit in the estate), so on a national estate each search explores
+    only a neighbourhood. Pairs beyond the cutoff are answered exactly on demand
+    (they only matter for messages); pairs in different connected components
+    are ``UNREACHABLE``.
+    """
+
+    def __init__(
+        self,
+        sites: Iterable[str],
+        links: Iterable[tuple[str, str, float]],
+        cutoff: float | None = None,
+    ) -> None:
         graph = nx.Graph()
         graph.add_nodes_from(sites)
         for a, b, ms in links:
@@ -70,14 +82,18 @@ class NetworkLatency:
             else:
                 graph.add_edge(a, b, weight=ms)
         self.graph = graph
+        self.cutoff = cutoff
         self._from: dict[str, dict[str, float]] = {}
+        self._far: dict[tuple[str, str], float] = {}
 
-    def from_site(self, source: str) -> dict[str, float]:
-        """Latency from ``source`` to every site it reaches (itself at 0)."""
+    def within(self, source: str) -> dict[str, float]:
+        """Latency from ``source`` to every site within the cutoff (itself at 0)."""
         cached = self._from.get(source)
         if cached is None:
             if source in self.graph:
-                cached = nx.single_source_dijkstra_path_length(self.graph, source)
+                cached = nx.single_source_dijkstra_path_length(
+                    self.graph, source, cutoff=self.cutoff
+                )
             else:
                 cached = {source: 0.0}
             self._from[source] = cached
@@ -89,12 +105,25 @@ class NetworkLatency:
             return 0.0
         if b in self._from and a not in self._from:
             a, b = b, a
-        return self.from_site(a).get(b, UNREACHABLE)
+        near = self.within(a).get(b)
+        if near is not None:
+            return near
+        if self.component_of.get(a) is None or self.component_of.get(a) != self.component_of.get(b):
+            return UNREACHABLE
+        key = (a, b) if a < b else (b, a)
+        if key not in self._far:
+            self._far[key] = nx.dijkstra_path_length(self.graph, a, b)
+        return self._far[key]
 
     @cached_property
     def components(self) -> list[set[str]]:
         """Sets of sites connected to each other over these networks."""
         return [set(c) for c in nx.connected_components(self.graph)]
+
+    @cached_property
+    def component_of(self) -> dict[str, int]:
+        """Site -> index of its connected component."""
+        return {site: i for i, comp in enumerate(self.components) for site in comp}
 
 
 class EstateGraph:
@@ -104,28 +133,68 @@ class EstateGraph:
         self.inventory = inventory
         self.g = self._build(inventory)
         self._latency: dict[frozenset[str], NetworkLatency] = {}
+        limits = [w.max_latency_ms for w in inventory.workloads if w.max_latency_ms is not None]
+        limits += [d.max_latency_ms for w in inventory.workloads for d in w.depends_on]
+        self.cutoff: float | None = max(limits) if limits else 0.0
+        """Largest latency limit in the estate: Dijkstra searches stop there."""
 
     # ----------------------------------------------------------------- build
     @staticmethod
     def _build(inv: Inventory) -> nx.MultiGraph:
         g = nx.MultiGraph(name=inv.estate.name)
         for o in inv.organisations:
-            g.add_node(node("org", o.id), kind="organisation", id=o.id, name=o.name,
-                       org_kind=o.kind, tickets_per_year=o.tickets_per_year)
+            g.add_node(
+                node("org", o.id),
+                kind="organisation",
+                id=o.id,
+                name=o.name,
+                org_kind=o.kind,
+                tickets_per_year=o.tickets_per_year,
+            )
         for s in inv.sites:
-            g.add_node(node("site", s.id), kind="site", id=s.id, name=s.name, lat=s.lat,
-                       lon=s.lon, organisation=s.organisation)
+            g.add_node(
+                node("site", s.id),
+                kind="site",
+                id=s.id,
+                name=s.name,
+                lat=s.lat,
+                lon=s.lon,
+                organisation=s.organisation,
+            )
         for r in inv.rooms:
-            g.add_node(node("room", r.id), kind="room", id=r.id, name=r.name, site=r.site,
-                       racks=r.racks, power_kw=r.power_kw, annual_cost=r.annual_cost,
-                       status=r.status, accreditations=";".join(r.accreditations))
+            g.add_node(
+                node("room", r.id),
+                kind="room",
+                id=r.id,
+                name=r.name,
+                site=r.site,
+                racks=r.racks,
+                power_kw=r.power_kw,
+                annual_cost=r.annual_cost,
+                status=r.status,
+                accreditations=";".join(r.accreditations),
+            )
         for d in inv.service_desks:
-            g.add_node(node("desk", d.id), kind="desk", id=d.id, name=d.name, site=d.site,
-                       seats=d.seats, vetting=";".join(d.vetting))
+            g.add_node(
+                node("desk", d.id),
+                kind="desk",
+                id=d.id,
+                name=d.name,
+                site=d.site,
+                seats=d.seats,
+                vetting=";".join(d.vetting),
+            )
         for w in inv.workloads:
-            g.add_node(node("workload", w.id), kind="workload", id=w.id, name=w.name,
-                       zone=w.zone, organisation=w.organisation, racks=w.racks,
-                       power_kw=w.power_kw)
+            g.add_node(
+                node("workload", w.id),
+                kind="workload",
+                id=w.id,
+                name=w.name,
+                zone=w.zone,
+                organisation=w.organisation,
+                racks=w.racks,
+                power_kw=w.power_kw,
+            )
 
         def link(u: str, v: str, kind: str, **attrs: object) -> None:
             if u in g and v in g:
@@ -146,8 +215,12 @@ class EstateGraph:
             for u in w.users:
                 link(wn, node("site", u), "used-from")
             for dep in w.depends_on:
-                link(wn, node("workload", dep.workload), "depends-on",
-                     max_latency_ms=dep.max_latency_ms)
+                link(
+                    wn,
+                    node("workload", dep.workload),
+                    "depends-on",
+                    max_latency_ms=dep.max_latency_ms,
+                )
             for other in w.distinct_site_from:
                 link(wn, node("workload", other), "distinct-site")
         for lk in inv.links:
@@ -165,8 +238,8 @@ class EstateGraph:
         if oracle is None:
             oracle = NetworkLatency(
                 (s.id for s in self.inventory.sites),
-                ((lk.a, lk.b, lk.latency_ms) for lk in self.inventory.links
-                 if lk.network in key),
+                ((lk.a, lk.b, lk.latency_ms) for lk in self.inventory.links if lk.network in key),
+                cutoff=self.cutoff,
             )
             self._latency[key] = oracle
         return oracle
@@ -195,46 +268,117 @@ class EstateGraph:
         if room.close and room.id != workload.room:
             out.append(Exclusion(room.id, "closing", "the room is marked close: true"))
         elif room.close:
-            out.append(Exclusion(room.id, "closing", "the room is marked close: true, so "
-                                 "everything in it must move"))
+            out.append(
+                Exclusion(
+                    room.id,
+                    "closing",
+                    "the room is marked close: true, so everything in it must move",
+                )
+            )
         zone = inv.zone.get(workload.zone)
         if zone is not None:
             missing = sorted(set(zone.requires) - set(room.accreditations))
             if missing:
-                out.append(Exclusion(room.id, "accreditation",
-                                     f"zone {zone.id} requires {', '.join(missing)}, "
-                                     f"which the room does not hold"))
+                out.append(
+                    Exclusion(
+                        room.id,
+                        "accreditation",
+                        f"zone {zone.id} requires {', '.join(missing)}, "
+                        f"which the room does not hold",
+                    )
+                )
         if workload.racks > room.racks or workload.power_kw > room.power_kw:
-            out.append(Exclusion(room.id, "size", f"the workload ({workload.racks:g} racks, "
-                                 f"{workload.power_kw:g} kW) is larger than the room "
-                                 f"({room.racks:g} racks, {room.power_kw:g} kW)"))
+            out.append(
+                Exclusion(
+                    room.id,
+                    "size",
+                    f"the workload ({workload.racks:g} racks, "
+                    f"{workload.power_kw:g} kW) is larger than the room "
+                    f"({room.racks:g} racks, {room.power_kw:g} kW)",
+                )
+            )
         networks = self.zone_networks(workload.zone)
         oracle = self.over(networks)
         for user in workload.users:
             ms = oracle.latency(user, room.site)
             if ms == UNREACHABLE:
                 names = ", ".join(sorted(networks)) or "none"
-                out.append(Exclusion(room.id, "unreachable",
-                                     f"user site {user} has no path to site {room.site} over "
-                                     f"zone {workload.zone}'s networks ({names})"))
+                out.append(
+                    Exclusion(
+                        room.id,
+                        "unreachable",
+                        f"user site {user} has no path to site {room.site} over "
+                        f"zone {workload.zone}'s networks ({names})",
+                    )
+                )
                 break
             if workload.max_latency_ms is not None and ms > workload.max_latency_ms + 1e-9:
-                out.append(Exclusion(room.id, "latency",
-                                     f"user site {user} is {ms:g} ms from site {room.site}, "
-                                     f"over the {workload.max_latency_ms:g} ms limit"))
+                out.append(
+                    Exclusion(
+                        room.id,
+                        "latency",
+                        f"user site {user} is {ms:g} ms from site {room.site}, "
+                        f"over the {workload.max_latency_ms:g} ms limit",
+                    )
+                )
                 break
         return out
+
+    @cached_property
+    def rooms_at(self) -> dict[str, list[Room]]:
+        """Rooms by site id, in inventory order."""
+        out: dict[str, list[Room]] = {}
+        for r in self.inventory.rooms:
+            out.setdefault(r.site, []).append(r)
+        return out
+
+    def sites_in_reach(self, workload: Workload) -> set[str] | None:
+        """Sites every user of the workload reaches within its latency limit (rule 5).
+
+        None means no user constrains the room's site.
+        """
+        if not workload.users:
+            return None
+        oracle = self.over(self.zone_networks(workload.zone))
+        reach: set[str] | None = None
+        for user in workload.users:
+            if workload.max_latency_ms is None:
+                comp = oracle.component_of.get(user)
+                sites = oracle.components[comp] if comp is not None else {user}
+            else:
+                limit = workload.max_latency_ms + 1e-9
+                sites = {s for s, ms in oracle.within(user).items() if ms <= limit}
+            reach = set(sites) if reach is None else reach & sites
+            if not reach:
+                break
+        return reach
 
     def admissible_rooms(self, workload: Workload) -> list[str]:
         """Rooms that may host the workload by rules 1 (pinned), 3, 5 and keep/close.
 
-        A pinned workload may only stay where it is. Rooms marked ``close`` are
-        excluded. Capacity, separation and the pairwise rules are left to the model.
+        A pinned workload may only stay where it is. Rooms marked ``close`` and rooms
+        too small for the workload alone are excluded. Capacity shared with other
+        workloads, separation and the pairwise rules are left to the model.
         """
         if workload.pinned:
             room = self.inventory.room.get(workload.room)
             return [workload.room] if room and not self.exclusions(workload, room) else []
-        return [r.id for r in self.inventory.rooms if not self.exclusions(workload, r)]
+        zone = self.inventory.zone.get(workload.zone)
+        requires = set(zone.requires) if zone else set()
+        reach = self.sites_in_reach(workload)
+        if reach is None:
+            candidates = self.inventory.rooms
+        else:
+            candidates = [r for site in reach for r in self.rooms_at.get(site, ())]
+        ok = {
+            r.id
+            for r in candidates
+            if not r.close
+            and requires <= set(r.accreditations)
+            and workload.racks <= r.racks
+            and workload.power_kw <= r.power_kw
+        }
+        return [r.id for r in self.inventory.rooms if r.id in ok]
 
     # ----------------------------------------------------------------- groups
     @cached_property
@@ -267,8 +411,9 @@ class EstateGraph:
         for net in self.inventory.networks:
             g = nx.Graph()
             g.add_edges_from((lk.a, lk.b) for lk in self.inventory.links if lk.network == net.id)
-            out[net.id] = sorted((set(c) for c in nx.connected_components(g)),
-                                 key=lambda c: (-len(c), sorted(c)[0]))
+            out[net.id] = sorted(
+                (set(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), sorted(c)[0])
+            )
         return out
 
     def unreachable_pairs(self) -> list[tuple[str, str, str, str]]:

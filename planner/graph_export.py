@@ -16,8 +16,13 @@ def _dot_quote(value: object) -> str:
     return f'"{text}"'
 
 
-_SHAPES = {"organisation": "house", "site": "ellipse", "room": "box3d", "desk": "component",
-           "workload": "box"}
+_SHAPES = {
+    "organisation": "house",
+    "site": "ellipse",
+    "room": "box3d",
+    "desk": "component",
+    "workload": "box",
+}
 
 
 def to_dot(g: nx.MultiGraph) -> str:
@@ -27,8 +32,10 @@ def to_dot(g: nx.MultiGraph) -> str:
         attrs = {k: v for k, v in data.items() if v is not None}
         label = data.get("name") or data.get("id")
         attrs_text = ", ".join(f"{k}={_dot_quote(v)}" for k, v in attrs.items())
-        lines.append(f"  {_dot_quote(n)} [label={_dot_quote(label)}, "
-                     f"shape={_SHAPES.get(data.get('kind', ''), 'ellipse')}, {attrs_text}];")
+        lines.append(
+            f"  {_dot_quote(n)} [label={_dot_quote(label)}, "
+            f"shape={_SHAPES.get(data.get('kind', ''), 'ellipse')}, {attrs_text}];"
+        )
     for u, v, data in g.edges(data=True):
         attrs_text = ", ".join(f"{k}={_dot_quote(val)}" for k, val in data.items())
         lines.append(f"  {_dot_quote(u)} -- {_dot_quote(v)} [{attrs_text}];")

@@ -209,9 +209,7 @@ def _row_to_item(section: str, row: dict[str, Any], line: int) -> _LineDict:
     return item
 
 
-def _table_rows(
-    section: str, rows: list[dict[str, Any]], first_line: int
-) -> list[Any]:
+def _table_rows(section: str, rows: list[dict[str, Any]], first_line: int) -> list[Any]:
     if section == "separate":
         pairs: list[Any] = []
         for n, row in enumerate(rows):
@@ -227,25 +225,42 @@ def _read_csv(path: Path, problems: Problems) -> dict[str, Any]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.add(_file_problem(path, "encoding", f"not UTF-8 text ({exc.reason} at byte "
-                                   f"{exc.start})", "save the file as UTF-8 CSV"))
+        problems.add(
+            _file_problem(
+                path,
+                "encoding",
+                f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                "save the file as UTF-8 CSV",
+            )
+        )
         return {}
     if "\0" in text:
-        problems.add(_file_problem(path, "encoding", "the file contains NUL bytes",
-                                   "save it again as plain UTF-8 CSV"))
+        problems.add(
+            _file_problem(
+                path, "encoding", "the file contains NUL bytes", "save it again as plain UTF-8 CSV"
+            )
+        )
         return {}
     try:
         rows = list(csv.DictReader(io.StringIO(text)))
     except csv.Error as exc:
-        problems.add(_file_problem(path, "csv-syntax", f"CSV syntax error: {exc}",
-                                   "check quoting on the line named"))
+        problems.add(
+            _file_problem(
+                path, "csv-syntax", f"CSV syntax error: {exc}", "check quoting on the line named"
+            )
+        )
         return {}
     rows = [r for r in rows if any((v or "").strip() for v in r.values() if isinstance(v, str))]
     if section == "estate":
         if len(rows) != 1:
-            problems.add(_file_problem(path, "estate-rows",
-                                       f"estate.csv must have exactly one row, has {len(rows)}",
-                                       "keep one row of estate settings"))
+            problems.add(
+                _file_problem(
+                    path,
+                    "estate-rows",
+                    f"estate.csv must have exactly one row, has {len(rows)}",
+                    "keep one row of estate settings",
+                )
+            )
             return {}
         return {"estate": _row_to_item("estate", rows[0], 2)}
     return {section: _table_rows(section, rows, 2)}
@@ -257,8 +272,14 @@ def _read_xlsx(path: Path, problems: Problems) -> dict[str, Any]:
 
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # any unreadable workbook is the user's file, not our bug
-        problems.add(_file_problem(path, "xlsx-unreadable", f"cannot read the workbook: {exc}",
-                                   "save it again as .xlsx from Excel or LibreOffice"))
+        problems.add(
+            _file_problem(
+                path,
+                "xlsx-unreadable",
+                f"cannot read the workbook: {exc}",
+                "save it again as .xlsx from Excel or LibreOffice",
+            )
+        )
         return {}
     data: dict[str, Any] = {}
     for sheet in book.worksheets:
@@ -270,15 +291,19 @@ def _read_xlsx(path: Path, problems: Problems) -> dict[str, Any]:
             continue
         header = [str(h).strip() if h is not None else None for h in values[0]]
         rows = [
-            {h: v for h, v in zip(header, row, strict=False) if h is not None}
-            for row in values[1:]
+            {h: v for h, v in zip(header, row, strict=False) if h is not None} for row in values[1:]
         ]
         rows = [r for r in rows if any(v is not None and str(v).strip() for v in r.values())]
         if section == "estate":
             if len(rows) != 1:
-                problems.add(_file_problem(path, "estate-rows",
-                                           f"sheet 'estate' must have exactly one row, "
-                                           f"has {len(rows)}", "keep one row of settings"))
+                problems.add(
+                    _file_problem(
+                        path,
+                        "estate-rows",
+                        f"sheet 'estate' must have exactly one row, has {len(rows)}",
+                        "keep one row of settings",
+                    )
+                )
                 continue
             data["estate"] = _row_to_item("estate", rows[0], 2)
         else:
@@ -291,9 +316,14 @@ def _read_yaml(path: Path, problems: Problems) -> dict[str, Any]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.add(_file_problem(path, "encoding",
-                                   f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                                   "save the file as UTF-8"))
+        problems.add(
+            _file_problem(
+                path,
+                "encoding",
+                f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                "save the file as UTF-8",
+            )
+        )
         return {}
     loader = _YamlLoader(text)
     try:
@@ -301,27 +331,50 @@ def _read_yaml(path: Path, problems: Problems) -> dict[str, Any]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        problems.add(Problem("error", "yaml-syntax", Location(path.name, line), "file", None,
-                             None, f"YAML syntax error: {exc.problem or exc}",
-                             "fix the indentation or quoting at that line"))
+        problems.add(
+            Problem(
+                "error",
+                "yaml-syntax",
+                Location(path.name, line),
+                "file",
+                None,
+                None,
+                f"YAML syntax error: {exc.problem or exc}",
+                "fix the indentation or quoting at that line",
+            )
+        )
         return {}
     except yaml.YAMLError as exc:
-        problems.add(_file_problem(path, "yaml-syntax", f"YAML error: {exc}",
-                                   "check the file is YAML text"))
+        problems.add(
+            _file_problem(path, "yaml-syntax", f"YAML error: {exc}", "check the file is YAML text")
+        )
         return {}
     finally:
         loader.dispose()
     for key, line in loader.duplicate_keys:
-        problems.add(Problem("error", "duplicate-key", Location(path.name, line), "file", None,
-                             key, f"key '{key}' appears twice in the same mapping; "
-                             "the first value would be lost", "remove or merge one of them"))
+        problems.add(
+            Problem(
+                "error",
+                "duplicate-key",
+                Location(path.name, line),
+                "file",
+                None,
+                key,
+                f"key '{key}' appears twice in the same mapping; the first value would be lost",
+                "remove or merge one of them",
+            )
+        )
     if doc is None:
         return {}
     if not isinstance(doc, dict):
-        problems.add(_file_problem(path, "not-a-mapping",
-                                   f"the file must be a mapping of top-level keys, "
-                                   f"found {type(doc).__name__}",
-                                   f"start with keys such as: {', '.join(TOP_LEVEL_KEYS)}"))
+        problems.add(
+            _file_problem(
+                path,
+                "not-a-mapping",
+                f"the file must be a mapping of top-level keys, found {type(doc).__name__}",
+                f"start with keys such as: {', '.join(TOP_LEVEL_KEYS)}",
+            )
+        )
         return {}
     return doc
 
@@ -341,8 +394,9 @@ def _pydantic_problems(
         loc = err.get("loc", ())
         field_name = ""
         for part in loc:
-            field_name += f"[{part}]" if isinstance(part, int) else (
-                f".{part}" if field_name else str(part))
+            field_name += (
+                f"[{part}]" if isinstance(part, int) else (f".{part}" if field_name else str(part))
+            )
         kind = err.get("type", "")
         msg = err.get("msg", "invalid value")
         value = err.get("input")
@@ -362,8 +416,18 @@ def _pydantic_problems(
                 shown = shown[:57] + "..."
             message = f"{msg} (got {shown})"
             fix = _type_fix(kind, model, loc)
-        out.append(Problem("error", f"field-{kind or 'invalid'}".replace("_", "-"), where,
-                           section, item, field_name or None, message, fix))
+        out.append(
+            Problem(
+                "error",
+                f"field-{kind or 'invalid'}".replace("_", "-"),
+                where,
+                section,
+                item,
+                field_name or None,
+                message,
+                fix,
+            )
+        )
     return out
 
 
@@ -376,8 +440,9 @@ def _field_model(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel
         if info is None:
             return None
         ann = info.annotation
-        inner = [a for a in typing.get_args(ann) if isinstance(a, type)
-                 and issubclass(a, BaseModel)]
+        inner = [
+            a for a in typing.get_args(ann) if isinstance(a, type) and issubclass(a, BaseModel)
+        ]
         if not inner:
             return None
         current = inner[0]
@@ -438,18 +503,37 @@ def _parse_items(
 ) -> list[tuple[Item, Location, str]]:
     model = SECTIONS[section]
     if not isinstance(raw_list, list):
-        problems.add(Problem("error", "not-a-list", Location(path.name, _line(raw_list)), section,
-                             None, None, f"'{section}' must be a list of items, found "
-                             f"{type(raw_list).__name__}", "write each item as '- id: ...'"))
+        problems.add(
+            Problem(
+                "error",
+                "not-a-list",
+                Location(path.name, _line(raw_list)),
+                section,
+                None,
+                None,
+                f"'{section}' must be a list of items, found {type(raw_list).__name__}",
+                "write each item as '- id: ...'",
+            )
+        )
         return []
     out = []
     for index, raw in enumerate(raw_list):
         where = Location(path.name, _line(raw))
         label = _item_label(section, raw, index)
         if not isinstance(raw, dict):
-            problems.add(Problem("error", "not-a-mapping", where, section, label, None,
-                                 f"each entry of '{section}' must be a mapping of fields, "
-                                 f"found {type(raw).__name__}", "write it as '- id: ...'"))
+            problems.add(
+                Problem(
+                    "error",
+                    "not-a-mapping",
+                    where,
+                    section,
+                    label,
+                    None,
+                    f"each entry of '{section}' must be a mapping of fields, "
+                    f"found {type(raw).__name__}",
+                    "write it as '- id: ...'",
+                )
+            )
             continue
         try:
             item = model.model_validate(dict(raw))
@@ -462,9 +546,18 @@ def _parse_items(
 
 def _parse_separate(raw: Any, path: Path, problems: Problems) -> list[tuple[str, str]]:
     if not isinstance(raw, list):
-        problems.add(Problem("error", "not-a-list", Location(path.name, _line(raw)), "separate",
-                             None, None, "'separate' must be a list of zone pairs",
-                             "write e.g. '- [nhs, official]'"))
+        problems.add(
+            Problem(
+                "error",
+                "not-a-list",
+                Location(path.name, _line(raw)),
+                "separate",
+                None,
+                None,
+                "'separate' must be a list of zone pairs",
+                "write e.g. '- [nhs, official]'",
+            )
+        )
         return []
     pairs = []
     for index, entry in enumerate(raw):
@@ -473,17 +566,36 @@ def _parse_separate(raw: Any, path: Path, problems: Problems) -> list[tuple[str,
             pair = [entry.get("a"), entry.get("b")]
             extra = set(entry) - {"a", "b"}
             if extra:
-                problems.add(Problem("error", "field-extra-forbidden",
-                                     Location(path.name, _line(entry)), "separate",
-                                     f"separate[{index}]", ", ".join(sorted(extra)),
-                                     "unknown column", "use columns 'a' and 'b'"))
+                problems.add(
+                    Problem(
+                        "error",
+                        "field-extra-forbidden",
+                        Location(path.name, _line(entry)),
+                        "separate",
+                        f"separate[{index}]",
+                        ", ".join(sorted(extra)),
+                        "unknown column",
+                        "use columns 'a' and 'b'",
+                    )
+                )
                 continue
-        if (not isinstance(pair, list | tuple) or len(pair) != 2
-                or not all(isinstance(z, str) and z.strip() for z in pair)):
-            problems.add(Problem("error", "bad-pair", Location(path.name, _line(entry)),
-                                 "separate", f"separate[{index}]", None,
-                                 f"each entry must be a pair of zone ids, found {entry!r}",
-                                 "write e.g. '- [nhs, official]'"))
+        if (
+            not isinstance(pair, list | tuple)
+            or len(pair) != 2
+            or not all(isinstance(z, str) and z.strip() for z in pair)
+        ):
+            problems.add(
+                Problem(
+                    "error",
+                    "bad-pair",
+                    Location(path.name, _line(entry)),
+                    "separate",
+                    f"separate[{index}]",
+                    None,
+                    f"each entry must be a pair of zone ids, found {entry!r}",
+                    "write e.g. '- [nhs, official]'",
+                )
+            )
             continue
         pairs.append((pair[0].strip(), pair[1].strip()))
     return pairs
@@ -503,16 +615,34 @@ def load_estate(path: Path | str) -> Loaded:
     root = Path(path)
     problems = Problems()
     if not root.exists():
-        problems.add(Problem("error", "not-found", Location(str(root)), "file", None, None,
-                             "no such file or directory",
-                             "give the estate directory (holding estate.yaml)"))
+        problems.add(
+            Problem(
+                "error",
+                "not-found",
+                Location(str(root)),
+                "file",
+                None,
+                None,
+                "no such file or directory",
+                "give the estate directory (holding estate.yaml)",
+            )
+        )
         return Loaded(Inventory(estate=PLACEHOLDER_ESTATE), root, [], problems=problems)
     files = inventory_files(root)
     loaded = Loaded(Inventory(estate=PLACEHOLDER_ESTATE), root, files, problems=problems)
     if not files:
-        problems.add(Problem("error", "no-files", Location(str(root)), "file", None, None,
-                             "no .yaml, .yml, .csv or .xlsx files here",
-                             "point at the estate directory"))
+        problems.add(
+            Problem(
+                "error",
+                "no-files",
+                Location(str(root)),
+                "file",
+                None,
+                None,
+                "no .yaml, .yml, .csv or .xlsx files here",
+                "point at the estate directory",
+            )
+        )
         return loaded
 
     estate: Estate | None = None
@@ -523,26 +653,52 @@ def load_estate(path: Path | str) -> Loaded:
         doc = _read_file(file, problems)
         for key, raw in doc.items():
             if key not in TOP_LEVEL_KEYS:
-                problems.add(Problem(
-                    "error", "unknown-section", Location(file.name, _line(raw)), "file", None,
-                    str(key), f"unknown top-level key '{key}'",
-                    f"use one of: {', '.join(TOP_LEVEL_KEYS)}"
-                    if file.suffix.lower() in YAML_SUFFIXES else
-                    f"name the file or sheet after a section: {', '.join(TOP_LEVEL_KEYS)}"))
+                problems.add(
+                    Problem(
+                        "error",
+                        "unknown-section",
+                        Location(file.name, _line(raw)),
+                        "file",
+                        None,
+                        str(key),
+                        f"unknown top-level key '{key}'",
+                        f"use one of: {', '.join(TOP_LEVEL_KEYS)}"
+                        if file.suffix.lower() in YAML_SUFFIXES
+                        else f"name the file or sheet after a section: {', '.join(TOP_LEVEL_KEYS)}",
+                    )
+                )
                 continue
             if key == "estate":
                 where = Location(file.name, _line(raw))
                 if estate_where is not None:
-                    problems.add(Problem("error", "duplicate-estate", where, "estate", None,
-                                         None, f"a second estate block (the first is in "
-                                         f"{estate_where})", "keep exactly one estate block"))
+                    problems.add(
+                        Problem(
+                            "error",
+                            "duplicate-estate",
+                            where,
+                            "estate",
+                            None,
+                            None,
+                            f"a second estate block (the first is in {estate_where})",
+                            "keep exactly one estate block",
+                        )
+                    )
                     continue
                 estate_where = where
                 loaded.locations[("estate", "estate")] = where
                 if not isinstance(raw, dict):
-                    problems.add(Problem("error", "not-a-mapping", where, "estate", None, None,
-                                         "the estate block must be a mapping of settings",
-                                         "write 'estate:' then 'name: ...', 'start: ...'"))
+                    problems.add(
+                        Problem(
+                            "error",
+                            "not-a-mapping",
+                            where,
+                            "estate",
+                            None,
+                            None,
+                            "the estate block must be a mapping of settings",
+                            "write 'estate:' then 'name: ...', 'start: ...'",
+                        )
+                    )
                     continue
                 try:
                     estate = Estate.model_validate(dict(raw))
@@ -561,9 +717,18 @@ def load_estate(path: Path | str) -> Loaded:
                     else:
                         loaded.locations[(key, ident)] = where
     if estate_where is None:
-        problems.add(Problem("error", "no-estate", Location(files[0].name), "estate", None, None,
-                             "no file holds the 'estate:' block",
-                             "add estate.yaml with 'estate:', 'name:' and 'start:'"))
+        problems.add(
+            Problem(
+                "error",
+                "no-estate",
+                Location(files[0].name),
+                "estate",
+                None,
+                None,
+                "no file holds the 'estate:' block",
+                "add estate.yaml with 'estate:', 'name:' and 'start:'",
+            )
+        )
     loaded.inventory = Inventory(
         estate=estate or PLACEHOLDER_ESTATE,
         separate=separate,

@@ -43,17 +43,40 @@ class Context:
     def graph(self) -> EstateGraph:
         return EstateGraph(self.inv)
 
-    def problem(self, severity: Severity, code: str, section: str, item: str | None,
-                field: str | None, message: str, fix: str = "") -> Problem:
-        return Problem(severity, code, self.loaded.where(section, item), section, item, field,
-                       message, fix)
+    def problem(
+        self,
+        severity: Severity,
+        code: str,
+        section: str,
+        item: str | None,
+        field: str | None,
+        message: str,
+        fix: str = "",
+    ) -> Problem:
+        return Problem(
+            severity, code, self.loaded.where(section, item), section, item, field, message, fix
+        )
 
-    def error(self, code: str, section: str, item: str | None, field: str | None,
-              message: str, fix: str = "") -> Problem:
+    def error(
+        self,
+        code: str,
+        section: str,
+        item: str | None,
+        field: str | None,
+        message: str,
+        fix: str = "",
+    ) -> Problem:
         return self.problem("error", code, section, item, field, message, fix)
 
-    def warning(self, code: str, section: str, item: str | None, field: str | None,
-                message: str, fix: str = "") -> Problem:
+    def warning(
+        self,
+        code: str,
+        section: str,
+        item: str | None,
+        field: str | None,
+        message: str,
+        fix: str = "",
+    ) -> Problem:
         return self.problem("warning", code, section, item, field, message, fix)
 
 
@@ -64,9 +87,16 @@ def check_duplicate_ids(ctx: Context) -> Iterator[Problem]:
     """Ids are unique per kind across the whole estate."""
     for section, ident, where in ctx.loaded.duplicates:
         first = ctx.loaded.locations[(section, ident)]
-        yield Problem("error", "duplicate-id", where, section, ident, "id",
-                      f"id '{ident}' is already used in {section} at {first}",
-                      "give each item its own id")
+        yield Problem(
+            "error",
+            "duplicate-id",
+            where,
+            section,
+            ident,
+            "id",
+            f"id '{ident}' is already used in {section} at {first}",
+            "give each item its own id",
+        )
 
 
 def check_references(ctx: Context) -> Iterator[Problem]:
@@ -84,90 +114,192 @@ def check_references(ctx: Context) -> Iterator[Problem]:
         shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
         article = "an" if kind[0] in "aeiou" else "a"
         return f"use the id of {article} {kind} defined in the estate" + (
-            f" ({shown})" if names else f" (none is defined yet: add {article} {kind})")
+            f" ({shown})" if names else f" (none is defined yet: add {article} {kind})"
+        )
 
     for z in inv.zones:
         for n in z.networks:
             if n not in networks:
-                yield ctx.error("dangling-reference", "zones", z.id, "networks",
-                                missing("network", n, networks), hint("network", networks))
+                yield ctx.error(
+                    "dangling-reference",
+                    "zones",
+                    z.id,
+                    "networks",
+                    missing("network", n, networks),
+                    hint("network", networks),
+                )
     for i, (a, b) in enumerate(inv.separate):
         for zid in (a, b):
             if zid not in zones:
-                yield ctx.error("dangling-reference", "separate", f"separate[{i}]", None,
-                                missing("zone", zid, zones), hint("zone", zones))
+                yield ctx.error(
+                    "dangling-reference",
+                    "separate",
+                    f"separate[{i}]",
+                    None,
+                    missing("zone", zid, zones),
+                    hint("zone", zones),
+                )
     for o in inv.organisations:
         if o.desk not in desks:
-            yield ctx.error("dangling-reference", "organisations", o.id, "desk",
-                            missing("service desk", o.desk, desks), hint("service desk", desks))
+            yield ctx.error(
+                "dangling-reference",
+                "organisations",
+                o.id,
+                "desk",
+                missing("service desk", o.desk, desks),
+                hint("service desk", desks),
+            )
     for s in inv.sites:
         if s.organisation not in orgs:
-            yield ctx.error("dangling-reference", "sites", s.id, "organisation",
-                            missing("organisation", s.organisation, orgs),
-                            hint("organisation", orgs))
+            yield ctx.error(
+                "dangling-reference",
+                "sites",
+                s.id,
+                "organisation",
+                missing("organisation", s.organisation, orgs),
+                hint("organisation", orgs),
+            )
     for i, lk in enumerate(inv.links):
         label = f"#{i}"
         for end, site in (("a", lk.a), ("b", lk.b)):
             if site not in sites:
-                yield Problem("error", "dangling-reference", ctx.loaded.where("links", label),
-                              "links", f"{lk.a}-{lk.b}", end, missing("site", site, sites),
-                              hint("site", sites))
+                yield Problem(
+                    "error",
+                    "dangling-reference",
+                    ctx.loaded.where("links", label),
+                    "links",
+                    f"{lk.a}-{lk.b}",
+                    end,
+                    missing("site", site, sites),
+                    hint("site", sites),
+                )
         if lk.network not in networks:
-            yield Problem("error", "dangling-reference", ctx.loaded.where("links", label),
-                          "links", f"{lk.a}-{lk.b}", "network",
-                          missing("network", lk.network, networks), hint("network", networks))
+            yield Problem(
+                "error",
+                "dangling-reference",
+                ctx.loaded.where("links", label),
+                "links",
+                f"{lk.a}-{lk.b}",
+                "network",
+                missing("network", lk.network, networks),
+                hint("network", networks),
+            )
     for r in inv.rooms:
         if r.site not in sites:
-            yield ctx.error("dangling-reference", "rooms", r.id, "site",
-                            missing("site", r.site, sites), hint("site", sites))
+            yield ctx.error(
+                "dangling-reference",
+                "rooms",
+                r.id,
+                "site",
+                missing("site", r.site, sites),
+                hint("site", sites),
+            )
     for d in inv.service_desks:
         if d.site not in sites:
-            yield ctx.error("dangling-reference", "service_desks", d.id, "site",
-                            missing("site", d.site, sites), hint("site", sites))
+            yield ctx.error(
+                "dangling-reference",
+                "service_desks",
+                d.id,
+                "site",
+                missing("site", d.site, sites),
+                hint("site", sites),
+            )
     scope = inv.estate.shared_service or []
     for oid in scope:
         if oid not in orgs:
-            yield ctx.error("dangling-reference", "estate", None, "shared_service",
-                            missing("organisation", oid, orgs), hint("organisation", orgs))
+            yield ctx.error(
+                "dangling-reference",
+                "estate",
+                None,
+                "shared_service",
+                missing("organisation", oid, orgs),
+                hint("organisation", orgs),
+            )
     for w in inv.workloads:
         if w.organisation not in orgs:
-            yield ctx.error("dangling-reference", "workloads", w.id, "organisation",
-                            missing("organisation", w.organisation, orgs),
-                            hint("organisation", orgs))
+            yield ctx.error(
+                "dangling-reference",
+                "workloads",
+                w.id,
+                "organisation",
+                missing("organisation", w.organisation, orgs),
+                hint("organisation", orgs),
+            )
         if w.zone not in zones:
-            yield ctx.error("dangling-reference", "workloads", w.id, "zone",
-                            missing("zone", w.zone, zones), hint("zone", zones))
+            yield ctx.error(
+                "dangling-reference",
+                "workloads",
+                w.id,
+                "zone",
+                missing("zone", w.zone, zones),
+                hint("zone", zones),
+            )
         if w.room not in rooms:
-            yield ctx.error("dangling-reference", "workloads", w.id, "room",
-                            missing("room", w.room, rooms), hint("room", rooms))
+            yield ctx.error(
+                "dangling-reference",
+                "workloads",
+                w.id,
+                "room",
+                missing("room", w.room, rooms),
+                hint("room", rooms),
+            )
         elif rooms[w.room].status == "candidate":
-            yield ctx.error("candidate-hosts-workload", "workloads", w.id, "room",
-                            f"room '{w.room}' is a candidate (not open today), so nothing "
-                            "can run there today",
-                            "set the room's status to existing, or name today's room")
+            yield ctx.error(
+                "candidate-hosts-workload",
+                "workloads",
+                w.id,
+                "room",
+                f"room '{w.room}' is a candidate (not open today), so nothing can run there today",
+                "set the room's status to existing, or name today's room",
+            )
         for k, u in enumerate(w.users):
             if u not in sites:
-                yield ctx.error("dangling-reference", "workloads", w.id, f"users[{k}]",
-                                missing("site", u, sites), hint("site", sites))
+                yield ctx.error(
+                    "dangling-reference",
+                    "workloads",
+                    w.id,
+                    f"users[{k}]",
+                    missing("site", u, sites),
+                    hint("site", sites),
+                )
         for k, dep in enumerate(w.depends_on):
             if dep.workload == w.id:
-                yield ctx.error("self-reference", "workloads", w.id,
-                                f"depends_on[{k}].workload", "a workload cannot depend on itself",
-                                "remove the entry")
+                yield ctx.error(
+                    "self-reference",
+                    "workloads",
+                    w.id,
+                    f"depends_on[{k}].workload",
+                    "a workload cannot depend on itself",
+                    "remove the entry",
+                )
             elif dep.workload not in workloads:
-                yield ctx.error("dangling-reference", "workloads", w.id,
-                                f"depends_on[{k}].workload",
-                                missing("workload", dep.workload, workloads),
-                                hint("workload", workloads))
+                yield ctx.error(
+                    "dangling-reference",
+                    "workloads",
+                    w.id,
+                    f"depends_on[{k}].workload",
+                    missing("workload", dep.workload, workloads),
+                    hint("workload", workloads),
+                )
         for k, other in enumerate(w.distinct_site_from):
             if other == w.id:
-                yield ctx.error("self-reference", "workloads", w.id, f"distinct_site_from[{k}]",
-                                "a workload cannot be on a different site from itself",
-                                "remove the entry")
+                yield ctx.error(
+                    "self-reference",
+                    "workloads",
+                    w.id,
+                    f"distinct_site_from[{k}]",
+                    "a workload cannot be on a different site from itself",
+                    "remove the entry",
+                )
             elif other not in workloads:
-                yield ctx.error("dangling-reference", "workloads", w.id,
-                                f"distinct_site_from[{k}]",
-                                missing("workload", other, workloads), hint("workload", workloads))
+                yield ctx.error(
+                    "dangling-reference",
+                    "workloads",
+                    w.id,
+                    f"distinct_site_from[{k}]",
+                    missing("workload", other, workloads),
+                    hint("workload", workloads),
+                )
 
 
 def check_today_capacity(ctx: Context) -> Iterator[Problem]:
@@ -179,14 +311,23 @@ def check_today_capacity(ctx: Context) -> Iterator[Problem]:
         power[w.room] += w.power_kw
     for r in ctx.inv.rooms:
         if racks[r.id] > r.racks + EPS:
-            yield ctx.error("over-capacity-today", "rooms", r.id, "racks",
-                            f"today's workloads take {racks[r.id]:g} racks but the room has "
-                            f"{r.racks:g}", "correct the room's racks or the workloads' racks")
+            yield ctx.error(
+                "over-capacity-today",
+                "rooms",
+                r.id,
+                "racks",
+                f"today's workloads take {racks[r.id]:g} racks but the room has {r.racks:g}",
+                "correct the room's racks or the workloads' racks",
+            )
         if power[r.id] > r.power_kw + EPS:
-            yield ctx.error("over-capacity-today", "rooms", r.id, "power_kw",
-                            f"today's workloads draw {power[r.id]:g} kW but the room has "
-                            f"{r.power_kw:g} kW",
-                            "correct the room's power_kw or the workloads' power_kw")
+            yield ctx.error(
+                "over-capacity-today",
+                "rooms",
+                r.id,
+                "power_kw",
+                f"today's workloads draw {power[r.id]:g} kW but the room has {r.power_kw:g} kW",
+                "correct the room's power_kw or the workloads' power_kw",
+            )
 
 
 def check_today_accreditation(ctx: Context) -> Iterator[Problem]:
@@ -197,11 +338,16 @@ def check_today_accreditation(ctx: Context) -> Iterator[Problem]:
             continue
         missing = sorted(set(zone.requires) - set(room.accreditations))
         if missing:
-            yield ctx.error("accreditation-today", "workloads", w.id, "room",
-                            f"zone '{zone.id}' requires {', '.join(missing)} but room "
-                            f"'{room.id}' holds [{', '.join(room.accreditations)}]",
-                            f"add {', '.join(missing)} to the room's accreditations if it holds "
-                            "them, or name the room the workload really runs in")
+            yield ctx.error(
+                "accreditation-today",
+                "workloads",
+                w.id,
+                "room",
+                f"zone '{zone.id}' requires {', '.join(missing)} but room "
+                f"'{room.id}' holds [{', '.join(room.accreditations)}]",
+                f"add {', '.join(missing)} to the room's accreditations if it holds "
+                "them, or name the room the workload really runs in",
+            )
 
 
 def check_today_separation(ctx: Context) -> Iterator[Problem]:
@@ -213,16 +359,26 @@ def check_today_separation(ctx: Context) -> Iterator[Problem]:
         for pair in ctx.inv.separated_pairs:
             if pair <= present:
                 a, b = sorted(pair)
-                yield ctx.error("separation-today", "rooms", room, None,
-                                f"hosts zones '{a}' and '{b}', which `separate` keeps apart",
-                                "correct the workloads' rooms or zones, or the separate list")
+                yield ctx.error(
+                    "separation-today",
+                    "rooms",
+                    room,
+                    None,
+                    f"hosts zones '{a}' and '{b}', which `separate` keeps apart",
+                    "correct the workloads' rooms or zones, or the separate list",
+                )
         for z in sorted(present):
             zone = ctx.inv.zone.get(z)
             if zone is not None and zone.isolation == "room" and len(present) > 1:
                 others = ", ".join(sorted(present - {z}))
-                yield ctx.error("isolation-today", "rooms", room, None,
-                                f"zone '{z}' has isolation: room but shares the room with {others}",
-                                "correct the workloads' rooms, or the zone's isolation")
+                yield ctx.error(
+                    "isolation-today",
+                    "rooms",
+                    room,
+                    None,
+                    f"zone '{z}' has isolation: room but shares the room with {others}",
+                    "correct the workloads' rooms, or the zone's isolation",
+                )
 
 
 def check_today_latency(ctx: Context) -> Iterator[Problem]:
@@ -238,15 +394,25 @@ def check_today_latency(ctx: Context) -> Iterator[Problem]:
             ms = graph.zone_latency(w.zone, user, site)
             if ms == UNREACHABLE:
                 nets = ", ".join(sorted(graph.zone_networks(w.zone))) or "none"
-                yield ctx.error("unreachable-today", "workloads", w.id, f"users[{k}]",
-                                f"user site '{user}' has no path to today's site '{site}' over "
-                                f"zone '{w.zone}' networks ({nets})",
-                                "add the missing link, or the network to the zone")
+                yield ctx.error(
+                    "unreachable-today",
+                    "workloads",
+                    w.id,
+                    f"users[{k}]",
+                    f"user site '{user}' has no path to today's site '{site}' over "
+                    f"zone '{w.zone}' networks ({nets})",
+                    "add the missing link, or the network to the zone",
+                )
             elif w.max_latency_ms is not None and ms > w.max_latency_ms + EPS:
-                yield ctx.error("latency-today", "workloads", w.id, "max_latency_ms",
-                                f"user site '{user}' is {ms:g} ms from today's site '{site}', "
-                                f"over the {w.max_latency_ms:g} ms limit",
-                                "correct max_latency_ms or the links' latency_ms")
+                yield ctx.error(
+                    "latency-today",
+                    "workloads",
+                    w.id,
+                    "max_latency_ms",
+                    f"user site '{user}' is {ms:g} ms from today's site '{site}', "
+                    f"over the {w.max_latency_ms:g} ms limit",
+                    "correct max_latency_ms or the links' latency_ms",
+                )
         for k, dep in enumerate(w.depends_on):
             other = inv.workload.get(dep.workload)
             if other is None or other.zone not in inv.zone:
@@ -257,11 +423,15 @@ def check_today_latency(ctx: Context) -> Iterator[Problem]:
             ms = graph.dependency_latency(w.zone, other.zone, site, other_site)
             if ms > dep.max_latency_ms + EPS:
                 shown = "unreachable" if ms == UNREACHABLE else f"{ms:g} ms"
-                yield ctx.error("dependency-latency-today", "workloads", w.id,
-                                f"depends_on[{k}].max_latency_ms",
-                                f"'{dep.workload}' is {shown} away today (sites '{site}' and "
-                                f"'{other_site}'), over the {dep.max_latency_ms:g} ms limit",
-                                "correct the limit, the links, or today's rooms")
+                yield ctx.error(
+                    "dependency-latency-today",
+                    "workloads",
+                    w.id,
+                    f"depends_on[{k}].max_latency_ms",
+                    f"'{dep.workload}' is {shown} away today (sites '{site}' and "
+                    f"'{other_site}'), over the {dep.max_latency_ms:g} ms limit",
+                    "correct the limit, the links, or today's rooms",
+                )
 
 
 def check_today_resilience(ctx: Context) -> Iterator[Problem]:
@@ -277,19 +447,27 @@ def check_today_resilience(ctx: Context) -> Iterator[Problem]:
             if a is None or b is None:
                 continue
             if a == b:
-                yield ctx.error("resilience-today", "workloads", w.id,
-                                f"distinct_site_from[{k}]",
-                                f"'{other_id}' runs on the same site '{a}' today",
-                                "correct today's rooms or drop the DR pair")
+                yield ctx.error(
+                    "resilience-today",
+                    "workloads",
+                    w.id,
+                    f"distinct_site_from[{k}]",
+                    f"'{other_id}' runs on the same site '{a}' today",
+                    "correct today's rooms or drop the DR pair",
+                )
             elif a in inv.site and b in inv.site and min_km > 0:
                 sa, sb = inv.site[a], inv.site[b]
                 km = great_circle_km(sa.lat, sa.lon, sb.lat, sb.lon)
                 if km + EPS < min_km:
-                    yield ctx.error("resilience-today", "workloads", w.id,
-                                    f"distinct_site_from[{k}]",
-                                    f"'{other_id}' is {km:.1f} km away today (sites '{a}', "
-                                    f"'{b}'), under dr_min_distance_km {min_km:g}",
-                                    "lower estate.dr_min_distance_km or correct today's rooms")
+                    yield ctx.error(
+                        "resilience-today",
+                        "workloads",
+                        w.id,
+                        f"distinct_site_from[{k}]",
+                        f"'{other_id}' is {km:.1f} km away today (sites '{a}', "
+                        f"'{b}'), under dr_min_distance_km {min_km:g}",
+                        "lower estate.dr_min_distance_km or correct today's rooms",
+                    )
 
 
 def check_hostable(ctx: Context) -> Iterator[Problem]:
@@ -301,9 +479,14 @@ def check_hostable(ctx: Context) -> Iterator[Problem]:
         if ctx.graph.admissible_rooms(w):
             continue
         if w.pinned and inv.room[w.room].close:
-            yield ctx.error("pinned-in-closing-room", "workloads", w.id, "pinned",
-                            f"it is pinned to room '{w.room}', which is marked close: true",
-                            "unpin the workload or stop forcing the room to close")
+            yield ctx.error(
+                "pinned-in-closing-room",
+                "workloads",
+                w.id,
+                "pinned",
+                f"it is pinned to room '{w.room}', which is marked close: true",
+                "unpin the workload or stop forcing the room to close",
+            )
             continue
         reasons: dict[str, list[str]] = defaultdict(list)
         for r in inv.rooms:
@@ -311,42 +494,66 @@ def check_hostable(ctx: Context) -> Iterator[Problem]:
                 reasons[ex.rule].append(f"{r.id}: {ex.detail}")
         summary = "; ".join(
             f"{rule} rules out {len(lines)} room(s) (e.g. {lines[0]})"
-            for rule, lines in sorted(reasons.items()))
-        yield ctx.error("no-possible-room", "workloads", w.id, None,
-                        f"no room in the estate could ever host it: {summary}",
-                        "add a room with the needed accreditation within reach, relax "
-                        "max_latency_ms, or add the missing network link")
+            for rule, lines in sorted(reasons.items())
+        )
+        yield ctx.error(
+            "no-possible-room",
+            "workloads",
+            w.id,
+            None,
+            f"no room in the estate could ever host it: {summary}",
+            "add a room with the needed accreditation within reach, relax "
+            "max_latency_ms, or add the missing network link",
+        )
 
 
 def check_desks(ctx: Context) -> Iterator[Problem]:
     """Rule 9: each organisation has a desk able to serve it, and today's desks are legal."""
     inv = ctx.inv
     for o in inv.organisations:
-        able = [d for d in inv.service_desks
-                if set(o.vetting) <= set(d.vetting)
-                and math.ceil(o.tickets_per_year / d.tickets_per_fte - EPS) <= d.seats]
+        able = [
+            d
+            for d in inv.service_desks
+            if set(o.vetting) <= set(d.vetting)
+            and math.ceil(o.tickets_per_year / d.tickets_per_fte - EPS) <= d.seats
+        ]
         if not able:
-            yield ctx.error("no-possible-desk", "organisations", o.id, "vetting",
-                            "no service desk holds its vetting "
-                            f"[{', '.join(o.vetting)}] with seats for its "
-                            f"{o.tickets_per_year} tickets a year",
-                            "give a desk the vetting, or more seats")
+            yield ctx.error(
+                "no-possible-desk",
+                "organisations",
+                o.id,
+                "vetting",
+                "no service desk holds its vetting "
+                f"[{', '.join(o.vetting)}] with seats for its "
+                f"{o.tickets_per_year} tickets a year",
+                "give a desk the vetting, or more seats",
+            )
         desk = inv.desk.get(o.desk)
         if desk is not None and not set(o.vetting) <= set(desk.vetting):
             missing = ", ".join(sorted(set(o.vetting) - set(desk.vetting)))
-            yield ctx.error("desk-vetting-today", "organisations", o.id, "desk",
-                            f"today's desk '{desk.id}' lacks the vetting {missing}",
-                            "add the vetting to the desk or correct the organisation's desk")
+            yield ctx.error(
+                "desk-vetting-today",
+                "organisations",
+                o.id,
+                "desk",
+                f"today's desk '{desk.id}' lacks the vetting {missing}",
+                "add the vetting to the desk or correct the organisation's desk",
+            )
     served: dict[str, int] = defaultdict(int)
     for o in inv.organisations:
         served[o.desk] += o.tickets_per_year
     for d in inv.service_desks:
         fte = math.ceil(served[d.id] / d.tickets_per_fte - EPS)
         if fte > d.seats:
-            yield ctx.error("desk-seats-today", "service_desks", d.id, "seats",
-                            f"today it serves {served[d.id]} tickets a year, needing {fte} FTE "
-                            f"at {d.tickets_per_fte:g} tickets per FTE, but has {d.seats} seats",
-                            "correct seats, tickets_per_fte or the organisations' tickets")
+            yield ctx.error(
+                "desk-seats-today",
+                "service_desks",
+                d.id,
+                "seats",
+                f"today it serves {served[d.id]} tickets a year, needing {fte} FTE "
+                f"at {d.tickets_per_fte:g} tickets per FTE, but has {d.seats} seats",
+                "correct seats, tickets_per_fte or the organisations' tickets",
+            )
 
 
 def check_room_flags(ctx: Context) -> Iterator[Problem]:
@@ -356,15 +563,27 @@ def check_room_flags(ctx: Context) -> Iterator[Problem]:
     end_year = start.year + inv.estate.horizon_years
     for r in inv.rooms:
         if r.earliest_close and r.earliest_close >= start.replace(year=end_year) and not r.keep:
-            yield ctx.warning("closes-after-horizon", "rooms", r.id, "earliest_close",
-                              f"earliest_close {r.earliest_close} is after the "
-                              f"{inv.estate.horizon_years}-year horizon, so the room cannot "
-                              "close within the plan", "extend horizon_years if intended")
+            yield ctx.warning(
+                "closes-after-horizon",
+                "rooms",
+                r.id,
+                "earliest_close",
+                f"earliest_close {r.earliest_close} is after the "
+                f"{inv.estate.horizon_years}-year horizon, so the room cannot "
+                "close within the plan",
+                "extend horizon_years if intended",
+            )
     for w in inv.workloads:
         if w.not_after is not None and w.not_after < start:
-            yield ctx.warning("deadline-before-start", "workloads", w.id, "not_after",
-                              f"not_after {w.not_after} is before the estate's start {start}, "
-                              "so the workload cannot move", "correct the date or remove it")
+            yield ctx.warning(
+                "deadline-before-start",
+                "workloads",
+                w.id,
+                "not_after",
+                f"not_after {w.not_after} is before the estate's start {start}, "
+                "so the workload cannot move",
+                "correct the date or remove it",
+            )
 
 
 def check_suspicious(ctx: Context) -> Iterator[Problem]:
@@ -373,26 +592,48 @@ def check_suspicious(ctx: Context) -> Iterator[Problem]:
     used_rooms = {w.room for w in inv.workloads}
     for r in inv.rooms:
         if r.status == "existing" and r.id not in used_rooms:
-            yield ctx.warning("empty-room", "rooms", r.id, None,
-                              "no workload runs in this existing room",
-                              "add its workloads, or drop the room if it is not in use")
+            yield ctx.warning(
+                "empty-room",
+                "rooms",
+                r.id,
+                None,
+                "no workload runs in this existing room",
+                "add its workloads, or drop the room if it is not in use",
+            )
     linked = {lk.a for lk in inv.links} | {lk.b for lk in inv.links}
     for s in inv.sites:
         if s.id not in linked:
-            yield ctx.warning("unlinked-site", "sites", s.id, None,
-                              "no network link reaches this site, so it can only reach itself",
-                              "add its links (WAN, PSN) if it has any")
+            yield ctx.warning(
+                "unlinked-site",
+                "sites",
+                s.id,
+                None,
+                "no network link reaches this site, so it can only reach itself",
+                "add its links (WAN, PSN) if it has any",
+            )
     for i, lk in enumerate(inv.links):
         if lk.a == lk.b:
-            yield Problem("warning", "self-link", ctx.loaded.where("links", f"#{i}"), "links",
-                          f"{lk.a}-{lk.b}", "b", "a link from a site to itself has no effect",
-                          "correct one end")
+            yield Problem(
+                "warning",
+                "self-link",
+                ctx.loaded.where("links", f"#{i}"),
+                "links",
+                f"{lk.a}-{lk.b}",
+                "b",
+                "a link from a site to itself has no effect",
+                "correct one end",
+            )
     served_desks = {o.desk for o in inv.organisations}
     for d in inv.service_desks:
         if d.id not in served_desks:
-            yield ctx.warning("idle-desk", "service_desks", d.id, None,
-                              "no organisation names this desk as its desk today",
-                              "check the organisations' desk fields")
+            yield ctx.warning(
+                "idle-desk",
+                "service_desks",
+                d.id,
+                None,
+                "no organisation names this desk as its desk today",
+                "check the organisations' desk fields",
+            )
 
 
 CHECKS: list[Check] = [

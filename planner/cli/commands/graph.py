@@ -17,8 +17,9 @@ from planner.graph_export import export
 @app.command()
 def graph(
     estate_dir: Path = typer.Argument(..., help="Estate directory."),
-    fmt: str | None = typer.Option(None, "--format", "-f",
-                                   help="Export format: graphml, dot or json (needs --out)."),
+    fmt: str | None = typer.Option(
+        None, "--format", "-f", help="Export format: graphml, dot or json (needs --out)."
+    ),
     out: Path | None = typer.Option(None, "--out", "-o", help="File to export the graph to."),
 ) -> None:
     """Summarise the estate as a graph (counts per kind, zone and organisation; network
@@ -36,16 +37,19 @@ def graph(
     eg = EstateGraph(loaded.inventory)
     if fmt is not None and out is not None:
         export(eg.g, fmt, out)  # type: ignore[arg-type]
-        console.print(f"wrote {out} ({eg.g.number_of_nodes()} nodes, "
-                      f"{eg.g.number_of_edges()} edges, {fmt})")
+        console.print(
+            f"wrote {out} ({eg.g.number_of_nodes()} nodes, {eg.g.number_of_edges()} edges, {fmt})"
+        )
         return
     print_summary(eg)
 
 
 def print_summary(eg: EstateGraph) -> None:
     inv = eg.inventory
-    console.print(f"[bold]{inv.estate.name}[/]: {eg.g.number_of_nodes()} nodes, "
-                  f"{eg.g.number_of_edges()} edges")
+    console.print(
+        f"[bold]{inv.estate.name}[/]: {eg.g.number_of_nodes()} nodes, "
+        f"{eg.g.number_of_edges()} edges"
+    )
     kinds = eg.kind_counts()
     edges = eg.edge_counts()
     console.print("nodes: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
@@ -63,8 +67,9 @@ def print_summary(eg: EstateGraph) -> None:
     for z in inv.zones:
         n, racks, kw = zone_wl[z.id]
         accredited = sum(1 for r in inv.rooms if set(z.requires) <= set(r.accreditations))
-        per_zone.add_row(z.id, f"{n:g}", f"{racks:g}", f"{kw:g}", ", ".join(z.networks),
-                         str(accredited))
+        per_zone.add_row(
+            z.id, f"{n:g}", f"{racks:g}", f"{kw:g}", ", ".join(z.networks), str(accredited)
+        )
     console.print(per_zone)
 
     per_org = Table(title="Per organisation")
@@ -73,7 +78,8 @@ def print_summary(eg: EstateGraph) -> None:
     site_org = {s.id: s.organisation for s in inv.sites}
     for o in inv.organisations:
         per_org.add_row(
-            o.id, o.kind,
+            o.id,
+            o.kind,
             str(sum(1 for s in inv.sites if s.organisation == o.id)),
             str(sum(1 for r in inv.rooms if site_org.get(r.site) == o.id)),
             str(sum(1 for d in inv.service_desks if site_org.get(d.site) == o.id)),
@@ -87,8 +93,10 @@ def print_summary(eg: EstateGraph) -> None:
         sizes = ", ".join(str(len(c)) for c in comps) or "no links"
         console.print(f"  {net}: {len(comps)} component(s) of sizes {sizes}")
     groups = eg.dependency_groups
-    console.print(f"dependency groups: {len(groups)}"
-                  + (f" (largest {len(groups[0])} workloads)" if groups else ""))
+    console.print(
+        f"dependency groups: {len(groups)}"
+        + (f" (largest {len(groups[0])} workloads)" if groups else "")
+    )
     unreachable = eg.unreachable_pairs()
     console.print(f"unreachable (user site -> today's room) pairs: {len(unreachable)}")
     for zone, wl, user, site in unreachable[:10]:

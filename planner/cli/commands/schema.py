@@ -14,8 +14,9 @@ from planner.inventory.schema import file_schema
 
 @app.command()
 def schema(
-    out: Path | None = typer.Option(None, "--out", "-o", help="Write the schema to this file "
-                                    "(default: print it)."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Write the schema to this file (default: print it)."
+    ),
 ) -> None:
     """Write the JSON Schema of one inventory YAML file, for editors to validate as you type.
 

@@ -13,8 +13,9 @@ from planner.inventory.validate import load_and_validate
 
 @app.command()
 def validate(
-    estate_dir: Path = typer.Argument(..., help="Estate directory (YAML/CSV/XLSX files) or "
-                                      "one XLSX workbook."),
+    estate_dir: Path = typer.Argument(
+        ..., help="Estate directory (YAML/CSV/XLSX files) or one XLSX workbook."
+    ),
     no_warnings: bool = typer.Option(False, "--no-warnings", help="Show errors only."),
 ) -> None:
     """Load and check an estate; list every problem at once, each naming file, item and field.
@@ -28,8 +29,9 @@ def validate(
     inv = loaded.inventory
     errors, warnings = len(loaded.problems.errors), len(loaded.problems.warnings)
     if errors:
-        console.print(f"{estate_dir}: [bold red]invalid[/]: {errors} error(s), "
-                      f"{warnings} warning(s)")
+        console.print(
+            f"{estate_dir}: [bold red]invalid[/]: {errors} error(s), {warnings} warning(s)"
+        )
         raise typer.Exit(EXIT_INVALID)
     console.print(
         f"{estate_dir}: [bold green]valid[/] - {inv.estate.name}: "
