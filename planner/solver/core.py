@@ -1,0 +1,85 @@
+"""Infeasibility cores: which guarded rules conflict.
+
+The explanation model (``build(problem, explain=True)``) guards every rule with
+an assumption literal. CP-SAT's ``sufficient_assumptions_for_infeasibility``
+returns a subset of the assumptions that is infeasible on its own. That subset
+is then shrunk by deletion (drop a rule, re-solve with the rest assumed and the
+dropped one free; if still infeasible, it was not needed) and finally verified
+by re-solving with only the reported rules assumed: OR-Tools has returned
+literals that were not assumptions, or cores that were not infeasible, when
+presolve is on (or-tools issues 3017 and 5141), so nothing is reported that was
+not checked.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from planner.solver.model import build
+from planner.solver.problem import Problem
+from planner.solver.vars import Built, GuardKey
+
+
+@dataclass(frozen=True)
+class Core:
+    """A set of rules that cannot hold together."""
+
+    keys: tuple[GuardKey, ...]
+    minimal: bool
+    """True when no rule can be dropped (each was tried); False if time ran out first."""
+    verified: bool
+    """True when CP-SAT proved the reported rules infeasible on their own."""
+
+
+def _solve_with(b: Built, keys: list[GuardKey], time_limit: float, workers: int) -> int:
+    b.model.clear_assumptions()
+    b.model.add_assumptions([b.guards[k] for k in keys])
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit)
+    solver.parameters.num_workers = workers
+    return int(solver.solve(b.model))
+
+
+def find_core(problem: Problem, *, time_limit_s: float = 30.0, workers: int = 1) -> Core | None:
+    """A small verified set of rules that conflict, or None if the model is feasible
+    (or no core could be found in time)."""
+    start = time.monotonic()
+    b = build(problem, explain=True)
+    keys = list(b.guards)
+    index = {b.guards[k].index: k for k in keys}
+
+    b.model.add_assumptions([b.guards[k] for k in keys])
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.num_workers = workers
+    status = solver.solve(b.model)
+    if status != cp_model.INFEASIBLE:
+        return None
+    reported = solver.sufficient_assumptions_for_infeasibility()
+    core = [index[i] for i in reported if i in index]
+    if not core or _remaining(start, time_limit_s) <= 0:
+        core = keys
+    elif _solve_with(b, core, _remaining(start, time_limit_s), workers) != cp_model.INFEASIBLE:
+        core = keys  # the reported subset was not a core: fall back to every rule
+
+    minimal = True
+    for key in list(core):
+        left = _remaining(start, time_limit_s)
+        if left <= 0:
+            minimal = False
+            break
+        trial = [k for k in core if k != key]
+        if _solve_with(b, trial, left, workers) == cp_model.INFEASIBLE:
+            core = trial
+    verified = (
+        _solve_with(b, core, max(1.0, _remaining(start, time_limit_s)), workers)
+        == cp_model.INFEASIBLE
+    )
+    return Core(tuple(core), minimal and verified, verified)
+
+
+def _remaining(start: float, limit: float) -> float:
+    return limit - (time.monotonic() - start)

@@ -1,0 +1,40 @@
+"""One module per constraint family, each ``add(built)`` with its math in the docstring.
+
+:data:`FAMILIES` is the ordered registry; :func:`planner.solver.model.build`
+calls each in turn. Family names are stable: tests, explanations and
+``docs/architecture.md`` refer to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from planner.solver.families import (
+    accreditation,
+    assignment,
+    capacity,
+    dependency,
+    desks,
+    objective,
+    resilience,
+    rooms,
+    separation,
+    user_latency,
+)
+from planner.solver.vars import Built
+
+Family = Callable[[Built], None]
+
+FAMILIES: dict[str, Family] = {
+    "assignment": assignment.add,
+    "capacity": capacity.add,
+    "accreditation": accreditation.add,
+    "separation": separation.add,
+    "user-latency": user_latency.add,
+    "dependency-latency": dependency.add,
+    "resilience": resilience.add,
+    "rooms": rooms.add,
+    "desks": desks.add,
+    "objective": objective.add,
+}
+"""Constraint families in build order."""

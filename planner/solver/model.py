@@ -1,0 +1,59 @@
+"""Build the CP-SAT model of a :class:`~planner.solver.problem.Problem`.
+
+``build(problem)`` creates the variables (:mod:`planner.solver.vars`), then
+calls every constraint family of :data:`planner.solver.families.FAMILIES` in
+order, then adds the search hint (today's estate). ``build(problem,
+explain=True)`` builds the explanation variant: every rule guarded by an
+assumption literal and no objective.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from planner.solver.families import FAMILIES
+from planner.solver.problem import Problem
+from planner.solver.vars import Built, create_variables
+
+
+def build(
+    problem: Problem, *, explain: bool = False, families: tuple[str, ...] | None = None
+) -> Built:
+    """The model with every family (or only ``families``, for tests)."""
+    model = cp_model.CpModel()
+    model.name = problem.name
+    b = create_variables(problem, model, explain)
+    for name, add in FAMILIES.items():
+        if families is None or name in families or name in ("assignment", "desks"):
+            add(b)
+    if not explain:
+        add_hint(b)
+    return b
+
+
+def add_hint(b: Built) -> None:
+    """Hint today's estate: each workload where it is, existing rooms and desks open.
+
+    A hint is only a starting point for the search; where today's estate breaks a
+    limit (say --max-rooms), CP-SAT repairs it.
+    """
+    p, m = b.problem, b.model
+    for r, room in enumerate(p.rooms):
+        m.add_hint(b.open[r], room.existing)
+    for w, wl in enumerate(p.workloads):
+        if wl.today is None:
+            continue
+        for r, var in b.by_workload[w]:
+            m.add_hint(var, r == wl.today)
+    if not p.desks:
+        return
+    load = [0] * len(p.desks)
+    for o, org in enumerate(p.organisations):
+        for d in org.options:
+            m.add_hint(b.serve[(o, d)], d == org.today)
+        if org.today is not None:
+            load[org.today] += org.tickets
+    for d, desk in enumerate(p.desks):
+        m.add_hint(b.desk_open[d], True)
+        fte = -(-load[d] // desk.tickets_per_fte) if desk.tickets_per_fte else 0
+        m.add_hint(b.fte[d], min(fte, desk.seats))

@@ -1,0 +1,147 @@
+"""The solver's problem: capacitated facility location with side constraints.
+
+This layer knows nothing of councils. Rooms are facilities with capacities in
+any number of resources, a cost when open and a cost when closed; workloads
+are customers with a demand per resource and a cost for each admissible
+(workload, room) pair. Side constraints: zones that may not share a room,
+pairwise site rules (dependencies that need nearby sites, replicas that need
+distant ones), forced open/closed rooms, a limit on open rooms, and a second,
+independent layer of service desks serving organisations with integer staff.
+
+Two producers build it: :mod:`planner.problem` from an estate and
+:mod:`planner.bench.sscflp` from benchmark files. One solver
+(:mod:`planner.solver.model`) reads it.
+
+Everything is an integer: costs are in ``cost_unit`` pounds (or benchmark
+units); each resource r has its own scale. Producers round demands up and
+capacities down, so a plan legal for the integers is legal for the inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Room:
+    """A facility."""
+
+    id: str
+    site: int
+    """Index into :attr:`Problem.sites`; rooms on one site are 0 ms apart."""
+    capacity: tuple[int, ...]
+    """Capacity per resource, scaled (same order as :attr:`Problem.resources`)."""
+    cost_open: int
+    """Cost (units) if the room is open in the plan, e.g. A x annual cost + opening cost."""
+    cost_closed: int = 0
+    """Cost (units) if the room is closed in the plan, e.g. its closure cost."""
+    existing: bool = True
+    """Open today (its hint is open)."""
+    must_open: bool = False
+    must_close: bool = False
+    counts_to_limit: bool = True
+    """Counts towards :attr:`Problem.max_rooms`."""
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A customer."""
+
+    id: str
+    demand: tuple[int, ...]
+    """Demand per resource, scaled."""
+    options: tuple[tuple[int, int], ...]
+    """(room index, assignment cost in units) for every admissible room."""
+    zone: int = 0
+    """Index into :attr:`Problem.zones`."""
+    today: int | None = None
+    """Room index today (used as the search hint), if any."""
+    blocked: tuple[tuple[int, str], ...] = ()
+    """Only for explanations: (room, rule) pairs ruled out before the model by a named
+    rule ('accreditation', 'latency', 'pinned', 'closing'); the explanation model lets the
+    workload use them unless the rule's assumption holds."""
+    blocked_cost: int = 0
+    """Assignment cost of a blocked room in the explanation model (costs are ignored there)."""
+
+
+@dataclass(frozen=True)
+class SitePairRule:
+    """A rule on the sites of two workloads a and b.
+
+    ``kind == 'near'``: a dependency; the pair of sites must be in ``pairs``
+    (site of a, site of b). ``kind == 'apart'``: replicas; the pair of sites must
+    NOT be in ``pairs`` (same site or closer than the minimum distance).
+    """
+
+    kind: str
+    a: int
+    b: int
+    pairs: frozenset[tuple[int, int]]
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Desk:
+    """A service desk: a facility with integer staff."""
+
+    id: str
+    seats: int
+    tickets_per_fte: int
+    """Scaled like :attr:`Organisation.tickets` (``ticket_scale``)."""
+    cost_open: int
+    """Cost (units) if open, before staff."""
+    cost_per_fte: int
+    cost_closed: int = 0
+    must_open: bool = False
+    counts_to_limit: bool = True
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A customer of the desk layer."""
+
+    id: str
+    tickets: int
+    """Scaled by ``ticket_scale``."""
+    options: tuple[int, ...]
+    """Desks holding every vetting it needs."""
+    today: int | None = None
+    blocked: tuple[int, ...] = ()
+    """Only for explanations: desks ruled out for lack of vetting."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A whole instance. Immutable; producers build it once."""
+
+    name: str
+    resources: tuple[str, ...]
+    resource_scale: tuple[int, ...]
+    sites: tuple[str, ...]
+    rooms: tuple[Room, ...]
+    workloads: tuple[Workload, ...]
+    zones: tuple[str, ...] = ("default",)
+    conflicts: frozenset[tuple[int, int]] = frozenset()
+    """Pairs (i, j), i < j, of zones that may not share a room."""
+    conflict_reason: dict[tuple[int, int], str] = field(default_factory=dict)
+    """Why each pair conflicts: 'separate' or 'isolation:<zone>'."""
+    site_rules: tuple[SitePairRule, ...] = ()
+    max_rooms: int | None = None
+    desks: tuple[Desk, ...] = ()
+    organisations: tuple[Organisation, ...] = ()
+    max_desks: int | None = None
+    ticket_scale: int = 1
+    cost_unit: float = 1.0
+    """Money per cost unit (0.01 for pence); the objective in money is units x cost_unit."""
+    cost_offset: float = 0.0
+    """Money added to every objective (costs the decisions cannot change)."""
+    explain: bool = False
+    """Built for an explanation model (blocked options filled in)."""
+
+    @property
+    def size(self) -> str:
+        return f"{len(self.rooms)}x{len(self.workloads)}"
+
+    def objective_money(self, units: float) -> float:
+        """Objective in money for an objective in units."""
+        return units * self.cost_unit + self.cost_offset

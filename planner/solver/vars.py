@@ -1,0 +1,88 @@
+"""Decision variables of the CP-SAT model and the assumption guards of explanations.
+
+Variables (all 0/1 unless stated):
+
+* ``open[r]``      room r is open in the plan
+* ``x[w, r]``      workload w is in room r, for r in w's options (and, in an
+  explanation model, its blocked rooms)
+* ``zone[r, k]``   room r hosts zone k (only where a conflict could arise)
+* ``desk_open[d]`` desk d is open; ``serve[o, d]`` organisation o is served by d;
+  ``fte[d]`` integer staff of desk d
+
+A guard is an assumption literal named by a stable key such as
+``("capacity", r)``. In a normal model :meth:`Built.guard` returns no literal,
+so constraints are unconditional; in an explanation model each key gets one
+Boolean that enforces its constraints and is passed to CP-SAT as an
+assumption, so an infeasible model yields a subset of keys that conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from planner.solver.problem import Problem
+
+GuardKey = tuple[Hashable, ...]
+
+
+@dataclass
+class Built:
+    """A CP-SAT model under construction (and then solved) for one problem."""
+
+    problem: Problem
+    model: cp_model.CpModel
+    explain: bool = False
+    open: list[cp_model.IntVar] = field(default_factory=list)
+    x: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    by_room: list[list[tuple[int, cp_model.IntVar]]] = field(default_factory=list)
+    by_workload: list[list[tuple[int, cp_model.IntVar]]] = field(default_factory=list)
+    zone: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    desk_open: list[cp_model.IntVar] = field(default_factory=list)
+    serve: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    fte: list[cp_model.IntVar] = field(default_factory=list)
+    guards: dict[GuardKey, cp_model.IntVar] = field(default_factory=dict)
+    objective_terms: dict[str, cp_model.LinearExprT] = field(default_factory=dict)
+    """Named parts of the objective (units), for the cost breakdown."""
+
+    def guard(self, *key: Hashable) -> list[cp_model.IntVar]:
+        """Enforcement literals for the constraints of ``key`` ([] in a normal model)."""
+        if not self.explain:
+            return []
+        lit = self.guards.get(key)
+        if lit is None:
+            lit = self.model.new_bool_var("guard:" + ":".join(map(str, key)))
+            self.guards[key] = lit
+        return [lit]
+
+    def site_presence(self, w: int) -> dict[int, list[cp_model.IntVar]]:
+        """For workload w: site -> the x variables of its rooms on that site.
+
+        Their sum, y[w, s] = sum_{r at s} x[w, r], is 1 exactly when w is on site s.
+        """
+        out: dict[int, list[cp_model.IntVar]] = {}
+        rooms = self.problem.rooms
+        for r, var in self.by_workload[w]:
+            out.setdefault(rooms[r].site, []).append(var)
+        return out
+
+
+def create_variables(problem: Problem, model: cp_model.CpModel, explain: bool) -> Built:
+    """Create open[r], x[w, r] (options, plus blocked rooms when explaining) and desk vars."""
+    b = Built(problem, model, explain)
+    b.open = [model.new_bool_var(f"open[{room.id}]") for room in problem.rooms]
+    b.by_room = [[] for _ in problem.rooms]
+    for w, wl in enumerate(problem.workloads):
+        rooms = [r for r, _ in wl.options]
+        if explain:
+            rooms += [r for r, _ in wl.blocked if r not in rooms]
+        entries = []
+        for r in dict.fromkeys(rooms):
+            var = model.new_bool_var(f"x[{wl.id},{problem.rooms[r].id}]")
+            b.x[(w, r)] = var
+            b.by_room[r].append((w, var))
+            entries.append((r, var))
+        b.by_workload.append(entries)
+    return b
