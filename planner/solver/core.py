@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 
 from planner.solver.model import build
 from planner.solver.problem import Problem
-from planner.solver.vars import Built, GuardKey
+from planner.solver.vars import GuardKey
 
 
 @dataclass(frozen=True)
@@ -34,35 +34,52 @@ class Core:
     """True when CP-SAT proved the reported rules infeasible on their own."""
 
 
-def _solve_with(b: Built, keys: list[GuardKey], time_limit: float, workers: int) -> int:
-    b.model.clear_assumptions()
-    b.model.add_assumptions([b.guards[k] for k in keys])
+def _solve_with(
+    model: cp_model.CpModel, lits: list[cp_model.IntVar], time_limit: float, workers: int
+) -> int:
+    model.clear_assumptions()
+    model.add_assumptions(lits)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit)
     solver.parameters.num_workers = workers
-    return int(solver.solve(b.model))
+    return int(solver.solve(model))
 
 
-def find_core(problem: Problem, *, time_limit_s: float = 30.0, workers: int = 1) -> Core | None:
-    """A small verified set of rules that conflict, or None if the model is feasible
-    (or no core could be found in time)."""
+def minimal_core(
+    model: cp_model.CpModel,
+    guards: dict[GuardKey, cp_model.IntVar],
+    *,
+    time_limit_s: float = 30.0,
+    workers: int = 1,
+) -> Core | None:
+    """A small verified set of guard keys whose rules cannot hold together, or None if
+    the model is feasible with every guard assumed (or nothing was proved in time).
+
+    Works on any CP-SAT model whose rules are enforced by the literals in ``guards``.
+    """
     start = time.monotonic()
-    b = build(problem, explain=True)
-    keys = list(b.guards)
-    index = {b.guards[k].index: k for k in keys}
+    keys = list(guards)
+    index = {guards[k].index: k for k in keys}
 
-    b.model.add_assumptions([b.guards[k] for k in keys])
+    def lits(ks: list[GuardKey]) -> list[cp_model.IntVar]:
+        return [guards[k] for k in ks]
+
+    model.clear_assumptions()
+    model.add_assumptions(lits(keys))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = workers
-    status = solver.solve(b.model)
-    if status != cp_model.INFEASIBLE:
+    if solver.solve(model) != cp_model.INFEASIBLE:
+        model.clear_assumptions()
         return None
     reported = solver.sufficient_assumptions_for_infeasibility()
     core = [index[i] for i in reported if i in index]
     if not core or _remaining(start, time_limit_s) <= 0:
         core = keys
-    elif _solve_with(b, core, _remaining(start, time_limit_s), workers) != cp_model.INFEASIBLE:
+    elif (
+        _solve_with(model, lits(core), _remaining(start, time_limit_s), workers)
+        != cp_model.INFEASIBLE
+    ):
         core = keys  # the reported subset was not a core: fall back to every rule
 
     minimal = True
@@ -72,13 +89,20 @@ def find_core(problem: Problem, *, time_limit_s: float = 30.0, workers: int = 1)
             minimal = False
             break
         trial = [k for k in core if k != key]
-        if _solve_with(b, trial, left, workers) == cp_model.INFEASIBLE:
+        if _solve_with(model, lits(trial), left, workers) == cp_model.INFEASIBLE:
             core = trial
     verified = (
-        _solve_with(b, core, max(1.0, _remaining(start, time_limit_s)), workers)
+        _solve_with(model, lits(core), max(1.0, _remaining(start, time_limit_s)), workers)
         == cp_model.INFEASIBLE
     )
+    model.clear_assumptions()
     return Core(tuple(core), minimal and verified, verified)
+
+
+def find_core(problem: Problem, *, time_limit_s: float = 30.0, workers: int = 1) -> Core | None:
+    """The conflicting rules of a facility problem (its explanation model)."""
+    b = build(problem, explain=True)
+    return minimal_core(b.model, b.guards, time_limit_s=time_limit_s, workers=workers)
 
 
 def _remaining(start: float, limit: float) -> float:
