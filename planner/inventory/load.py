@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from planner.inventory.model import (
     SECTIONS,
     TOP_LEVEL_KEYS,
     Estate,
+    Id,
     Inventory,
     Item,
 )
@@ -57,12 +58,21 @@ class Loaded:
     locations: dict[tuple[str, str], Location] = field(default_factory=dict)
     """(section, id) -> where the item is defined (the first definition, for duplicates)."""
     duplicates: list[tuple[str, str, Location]] = field(default_factory=list)
-    """(section, id, where) for every later definition of an id already seen."""
+    """(section, id, where) for every later definition of an id already seen (the
+    inventory keeps the first definition only)."""
+    rejected: set[tuple[str, str]] = field(default_factory=set)
+    """(section, id) of items that were written but did not load (their problems are
+    reported), so that references to them are not reported again as dangling."""
     problems: Problems = field(default_factory=Problems)
 
     @property
     def ok(self) -> bool:
         return not self.problems.errors
+
+    @property
+    def has_estate(self) -> bool:
+        """Whether a valid estate block was read (else the inventory holds a placeholder)."""
+        return self.inventory.estate is not PLACEHOLDER_ESTATE
 
     def where(self, section: str, item: str | None) -> Location:
         """Where an item is defined, or the first file of the estate when unknown."""
@@ -98,7 +108,14 @@ def inventory_sha256(path: Path) -> str:
 
 
 class _LineDict(dict[str, Any]):
-    """A mapping that remembers the line it started on."""
+    """A mapping that remembers the line it started on (and, from YAML, each key's line)."""
+
+    line: int = 0
+    key_lines: dict[str, int] | None = None
+
+
+class _LineList(list[Any]):
+    """A sequence that remembers the line it started on."""
 
     line: int = 0
 
@@ -108,31 +125,54 @@ class _YamlLoader(yaml.SafeLoader):
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
-        self.duplicate_keys: list[tuple[str, int]] = []
+        self.duplicate_keys: list[tuple[str, int, str | None]] = []
+        """(key, line, id of the mapping when it has one) for every repeated key."""
 
 
 def _construct_mapping(loader: _YamlLoader, node: yaml.MappingNode) -> _LineDict:
     loader.flatten_mapping(node)
     mapping = _LineDict()
     mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    repeated: list[tuple[str, int]] = []
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
             key = str(key)
         if key in mapping:
-            loader.duplicate_keys.append((key, key_node.start_mark.line + 1))
+            repeated.append((key, key_node.start_mark.line + 1))
+        mapping.key_lines[key] = key_node.start_mark.line + 1
         mapping[key] = loader.construct_object(value_node, deep=True)
+    ident = mapping.get("id")
+    label = str(ident) if isinstance(ident, str | int) and not isinstance(ident, bool) else None
+    loader.duplicate_keys.extend((key, line, label) for key, line in repeated)
     return mapping
+
+
+def _construct_sequence(loader: _YamlLoader, node: yaml.SequenceNode) -> _LineList:
+    seq = _LineList(loader.construct_sequence(node, deep=True))
+    seq.line = node.start_mark.line + 1
+    return seq
 
 
 _YamlLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     _construct_mapping,
 )
+_YamlLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+    _construct_sequence,
+)
 
 
 def _line(obj: Any) -> int | None:
-    return obj.line if isinstance(obj, _LineDict) else None
+    return obj.line if isinstance(obj, _LineDict | _LineList) else None
+
+
+def _key_line(mapping: Any, key: str) -> int | None:
+    """Line of a key in a YAML mapping, when known."""
+    lines = mapping.key_lines if isinstance(mapping, _LineDict) else None
+    return lines.get(key) if lines else None
 
 
 # --------------------------------------------------------------------------- tables
@@ -209,31 +249,25 @@ def _row_to_item(section: str, row: dict[str, Any], line: int) -> _LineDict:
     return item
 
 
-def _table_rows(section: str, rows: list[dict[str, Any]], first_line: int) -> list[Any]:
-    if section == "separate":
-        pairs: list[Any] = []
-        for n, row in enumerate(rows):
-            pair = _LineDict(row)
-            pair.line = first_line + n
-            pairs.append(pair)
-        return pairs
-    return [_row_to_item(section, row, first_line + n) for n, row in enumerate(rows)]
+def _table_rows(section: str, rows: list[tuple[int, dict[str, Any]]]) -> list[Any]:
+    """(line, row) pairs -> the list a YAML file would have held under ``section``.
+
+    Rows of a file or sheet that names no list section are kept as they are;
+    :func:`load_estate` reports the unknown section.
+    """
+    if section not in SECTIONS:
+        out: list[Any] = []
+        for line, row in rows:
+            raw = _LineDict(row)
+            raw.line = line
+            out.append(raw)
+        return out
+    return [_row_to_item(section, row, line) for line, row in rows]
 
 
 def _read_csv(path: Path, problems: Problems) -> dict[str, Any]:
     section = path.stem
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problems.add(
-            _file_problem(
-                path,
-                "encoding",
-                f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                "save the file as UTF-8 CSV",
-            )
-        )
-        return {}
+    text = _decode(path, problems, "save the file as UTF-8 CSV")
     if "\0" in text:
         problems.add(
             _file_problem(
@@ -242,15 +276,31 @@ def _read_csv(path: Path, problems: Problems) -> dict[str, Any]:
         )
         return {}
     try:
-        rows = list(csv.DictReader(io.StringIO(text)))
+        reader = csv.DictReader(io.StringIO(text))
+        rows: list[tuple[int, dict[str, Any]]] = []
+        start = 2
+        for row in reader:
+            rows.append((start, row))
+            start = reader.line_num + 1
     except csv.Error as exc:
         problems.add(
-            _file_problem(
-                path, "csv-syntax", f"CSV syntax error: {exc}", "check quoting on the line named"
+            Problem(
+                "error",
+                "csv-syntax",
+                Location(path.name, reader.line_num),
+                "file",
+                None,
+                None,
+                f"CSV syntax error: {exc}",
+                "check the quoting on that line",
             )
         )
         return {}
-    rows = [r for r in rows if any((v or "").strip() for v in r.values() if isinstance(v, str))]
+    rows = [
+        (line, r)
+        for line, r in rows
+        if any((v or "").strip() for v in r.values() if isinstance(v, str))
+    ]
     if section == "estate":
         if len(rows) != 1:
             problems.add(
@@ -262,8 +312,9 @@ def _read_csv(path: Path, problems: Problems) -> dict[str, Any]:
                 )
             )
             return {}
-        return {"estate": _row_to_item("estate", rows[0], 2)}
-    return {section: _table_rows(section, rows, 2)}
+        line, row = rows[0]
+        return {"estate": _row_to_item("estate", row, line)}
+    return {section: _table_rows(section, rows)}
 
 
 def _read_xlsx(path: Path, problems: Problems) -> dict[str, Any]:
@@ -291,9 +342,12 @@ def _read_xlsx(path: Path, problems: Problems) -> dict[str, Any]:
             continue
         header = [str(h).strip() if h is not None else None for h in values[0]]
         rows = [
-            {h: v for h, v in zip(header, row, strict=False) if h is not None} for row in values[1:]
+            (n, {h: v for h, v in zip(header, row, strict=False) if h is not None})
+            for n, row in enumerate(values[1:], start=2)
         ]
-        rows = [r for r in rows if any(v is not None and str(v).strip() for v in r.values())]
+        rows = [
+            (n, r) for n, r in rows if any(v is not None and str(v).strip() for v in r.values())
+        ]
         if section == "estate":
             if len(rows) != 1:
                 problems.add(
@@ -305,26 +359,41 @@ def _read_xlsx(path: Path, problems: Problems) -> dict[str, Any]:
                     )
                 )
                 continue
-            data["estate"] = _row_to_item("estate", rows[0], 2)
+            line, row = rows[0]
+            data["estate"] = _row_to_item("estate", row, line)
         else:
-            data[section] = _table_rows(section, rows, 2)
+            data[section] = _table_rows(section, rows)
     book.close()
     return data
 
 
-def _read_yaml(path: Path, problems: Problems) -> dict[str, Any]:
+def _decode(path: Path, problems: Problems, fix: str) -> str:
+    """The file's text. Bytes that are not UTF-8 are reported (with their line) and read
+    as U+FFFD, so one accented letter in a name does not hide the rest of the file."""
+    data = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        bad = data[exc.start : exc.end]
         problems.add(
-            _file_problem(
-                path,
+            Problem(
+                "error",
                 "encoding",
-                f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                "save the file as UTF-8",
+                Location(path.name, line),
+                "file",
+                None,
+                None,
+                f"not UTF-8 text: byte {bad.hex(' ')} at offset {exc.start} ({exc.reason}); "
+                "it was read as the replacement character U+FFFD",
+                fix,
             )
         )
-        return {}
+        return data.decode("utf-8-sig", errors="replace")
+
+
+def _read_yaml(path: Path, problems: Problems) -> dict[str, Any]:
+    text = _decode(path, problems, "save the file as UTF-8")
     loader = _YamlLoader(text)
     try:
         doc = loader.get_single_data()
@@ -351,14 +420,14 @@ def _read_yaml(path: Path, problems: Problems) -> dict[str, Any]:
         return {}
     finally:
         loader.dispose()
-    for key, line in loader.duplicate_keys:
+    for key, line, label in loader.duplicate_keys:
         problems.add(
             Problem(
                 "error",
                 "duplicate-key",
                 Location(path.name, line),
                 "file",
-                None,
+                label,
                 key,
                 f"key '{key}' appears twice in the same mapping; the first value would be lost",
                 "remove or merge one of them",
@@ -371,7 +440,7 @@ def _read_yaml(path: Path, problems: Problems) -> dict[str, Any]:
             _file_problem(
                 path,
                 "not-a-mapping",
-                f"the file must be a mapping of top-level keys, found {type(doc).__name__}",
+                f"the file must be a mapping of top-level keys, found {_kind(doc)}",
                 f"start with keys such as: {', '.join(TOP_LEVEL_KEYS)}",
             )
         )
@@ -406,12 +475,20 @@ def _pydantic_problems(
             desc = _field_doc(model, loc)
             if desc:
                 fix += f" ({desc})"
+        elif kind == "value_error":  # a model's own rule: its message says what and how
+            ctx_error = (err.get("ctx") or {}).get("error")
+            message = str(ctx_error) if ctx_error is not None else msg
+            fix = ""
         elif kind == "extra_forbidden":
             message = "unknown field"
             known = ", ".join(_known_fields(model, loc))
             fix = f"remove it or correct the spelling; known fields: {known}"
         else:
-            shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+            shown = (
+                repr(value)
+                if not isinstance(value, dict | list)
+                else ("a mapping" if isinstance(value, dict) else "a list")
+            )
             if len(shown) > 60:
                 shown = shown[:57] + "..."
             message = f"{msg} (got {shown})"
@@ -499,7 +576,7 @@ def _item_label(section: str, raw: Any, index: int) -> str:
 
 
 def _parse_items(
-    section: str, raw_list: Any, path: Path, problems: Problems
+    section: str, raw_list: Any, path: Path, problems: Problems, rejected: set[tuple[str, str]]
 ) -> list[tuple[Item, Location, str]]:
     model = SECTIONS[section]
     if not isinstance(raw_list, list):
@@ -511,7 +588,7 @@ def _parse_items(
                 section,
                 None,
                 None,
-                f"'{section}' must be a list of items, found {type(raw_list).__name__}",
+                f"'{section}' must be a list of items, found {_kind(raw_list)}",
                 "write each item as '- id: ...'",
             )
         )
@@ -529,8 +606,7 @@ def _parse_items(
                     section,
                     label,
                     None,
-                    f"each entry of '{section}' must be a mapping of fields, "
-                    f"found {type(raw).__name__}",
+                    f"each entry of '{section}' must be a mapping of fields, found {_kind(raw)}",
                     "write it as '- id: ...'",
                 )
             )
@@ -539,12 +615,18 @@ def _parse_items(
             item = model.model_validate(dict(raw))
         except ValidationError as exc:
             problems.extend(_pydantic_problems(exc, where, section, label, model))
+            if "id" in raw:
+                rejected.add((section, label))
             continue
         out.append((item, where, label))
     return out
 
 
-def _parse_separate(raw: Any, path: Path, problems: Problems) -> list[tuple[str, str]]:
+_ID = TypeAdapter(Id)
+
+
+def _parse_separate(raw: Any, path: Path, problems: Problems) -> list[tuple[str, str, Location]]:
+    """The zone pairs of one file's ``separate`` list, each with where it was written."""
     if not isinstance(raw, list):
         problems.add(
             Problem(
@@ -554,26 +636,44 @@ def _parse_separate(raw: Any, path: Path, problems: Problems) -> list[tuple[str,
                 "separate",
                 None,
                 None,
-                "'separate' must be a list of zone pairs",
+                f"'separate' must be a list of zone pairs, found {_kind(raw)}",
                 "write e.g. '- [nhs, official]'",
             )
         )
         return []
     pairs = []
     for index, entry in enumerate(raw):
+        where = Location(path.name, _line(entry) or _line(raw))
+        label = f"separate[{index}]"
         pair: Any = entry
         if isinstance(entry, dict):
             pair = [entry.get("a"), entry.get("b")]
-            extra = set(entry) - {"a", "b"}
+            extra = [k for k in entry if k not in ("a", "b")]
+            if None in extra:  # csv.DictReader keeps surplus cells under the key None
+                cells = entry[None] if isinstance(entry[None], list) else [entry[None]]
+                problems.add(
+                    Problem(
+                        "error",
+                        "field-extra-forbidden",
+                        where,
+                        "separate",
+                        label,
+                        None,
+                        f"the row has more cells than columns (extra: "
+                        f"{', '.join(repr(c) for c in cells)})",
+                        "give each row two cells, under columns 'a' and 'b'",
+                    )
+                )
+                continue
             if extra:
                 problems.add(
                     Problem(
                         "error",
                         "field-extra-forbidden",
-                        Location(path.name, _line(entry)),
+                        where,
                         "separate",
-                        f"separate[{index}]",
-                        ", ".join(sorted(extra)),
+                        label,
+                        ", ".join(str(k) for k in extra),
                         "unknown column",
                         "use columns 'a' and 'b'",
                     )
@@ -584,21 +684,61 @@ def _parse_separate(raw: Any, path: Path, problems: Problems) -> list[tuple[str,
             or len(pair) != 2
             or not all(isinstance(z, str) and z.strip() for z in pair)
         ):
+            shown = repr(entry) if not isinstance(entry, dict) else "a mapping"
             problems.add(
                 Problem(
                     "error",
                     "bad-pair",
-                    Location(path.name, _line(entry)),
+                    where,
                     "separate",
-                    f"separate[{index}]",
+                    label,
                     None,
-                    f"each entry must be a pair of zone ids, found {entry!r}",
+                    f"each entry must be a pair of zone ids, found {shown}",
                     "write e.g. '- [nhs, official]'",
                 )
             )
             continue
-        pairs.append((pair[0].strip(), pair[1].strip()))
+        a, b = pair[0].strip(), pair[1].strip()
+        bad = [z for z in (a, b) if not _valid_id(z)]
+        if bad:
+            problems.add(
+                Problem(
+                    "error",
+                    "bad-pair",
+                    where,
+                    "separate",
+                    label,
+                    None,
+                    f"{bad[0]!r} is not a zone id",
+                    "ids may not contain spaces or ';'",
+                )
+            )
+            continue
+        pairs.append((a, b, where))
     return pairs
+
+
+def _valid_id(text: str) -> bool:
+    try:
+        _ID.validate_python(text)
+    except ValidationError:
+        return False
+    return True
+
+
+def _kind(value: Any) -> str:
+    """What a YAML value is, in the words of the format: 'a mapping', 'a list', 'text'..."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"text ({value!r})" if len(value) <= 40 else "text"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"true/false ({value})"
+    return f"{type(value).__name__} ({value!r})"
 
 
 def _read_file(path: Path, problems: Problems) -> dict[str, Any]:
@@ -657,7 +797,7 @@ def load_estate(path: Path | str) -> Loaded:
                     Problem(
                         "error",
                         "unknown-section",
-                        Location(file.name, _line(raw)),
+                        Location(file.name, _line(raw) or _key_line(doc, key)),
                         "file",
                         None,
                         str(key),
@@ -695,7 +835,7 @@ def load_estate(path: Path | str) -> Loaded:
                             "estate",
                             None,
                             None,
-                            "the estate block must be a mapping of settings",
+                            f"the estate block must be a mapping of settings, found {_kind(raw)}",
                             "write 'estate:' then 'name: ...', 'start: ...'",
                         )
                     )
@@ -705,16 +845,21 @@ def load_estate(path: Path | str) -> Loaded:
                 except ValidationError as exc:
                     problems.extend(_pydantic_problems(exc, where, "estate", None, Estate))
             elif key == "separate":
-                separate.extend(_parse_separate(raw, file, problems))
+                for a, b, where in _parse_separate(raw, file, problems):
+                    loaded.locations[("separate", f"separate[{len(separate)}]")] = where
+                    separate.append((a, b))
             else:
-                for item, where, _label in _parse_items(key, raw, file, problems):
-                    items[key].append(item)
+                for item, where, _label in _parse_items(key, raw, file, problems, loaded.rejected):
                     ident = getattr(item, "id", None)
                     if ident is None:  # links have no id: keyed by position in the merged list
+                        items[key].append(item)
                         loaded.locations[(key, f"#{len(items[key]) - 1}")] = where
                     elif (key, ident) in loaded.locations:
+                        # Reported by check_duplicate_ids; the first definition stands, so
+                        # the other checks see one item per id.
                         loaded.duplicates.append((key, ident, where))
                     else:
+                        items[key].append(item)
                         loaded.locations[(key, ident)] = where
     if estate_where is None:
         problems.add(

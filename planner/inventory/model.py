@@ -17,7 +17,14 @@ import datetime as dt
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 Id = Annotated[str, StringConstraints(min_length=1, pattern=r"^[^\s;]+$")]
 """An identifier: no spaces and no ';' (lists in CSV cells are ';'-separated)."""
@@ -168,11 +175,13 @@ class Room(Item):
     close: bool = False
     """True: the room must close (or, for a candidate, stay unused)."""
 
-    @model_validator(mode="after")
-    def _keep_or_close(self) -> Room:
-        if self.keep and self.close:
+    @field_validator("close")
+    @classmethod
+    def _keep_or_close(cls, close: bool, info: ValidationInfo) -> bool:
+        # A field validator (not a model one) so the problem names the field at fault.
+        if close and info.data.get("keep"):
             raise ValueError("keep and close are both true; set at most one of them")
-        return self
+        return close
 
 
 class ServiceDesk(Item):
@@ -243,14 +252,16 @@ class Workload(Item):
     pinned: bool = False
     """True: it must stay in its current room."""
 
-    @model_validator(mode="after")
-    def _window(self) -> Workload:
-        if self.not_before and self.not_after and self.not_before > self.not_after:
+    @field_validator("not_after")
+    @classmethod
+    def _window(cls, not_after: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        # A field validator (not a model one) so the problem names the field at fault.
+        not_before = info.data.get("not_before")
+        if not_before and not_after and not_before > not_after:
             raise ValueError(
-                f"not_before {self.not_before} is after not_after {self.not_after}; "
-                "swap them or remove one"
+                f"not_before {not_before} is after not_after {not_after}; swap them or remove one"
             )
-        return self
+        return not_after
 
 
 SECTIONS: dict[str, type[Item]] = {
