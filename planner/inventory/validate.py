@@ -14,10 +14,13 @@ today is an error.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cached_property
 
 from planner.geo import great_circle_km
@@ -42,6 +45,27 @@ class Context:
     @cached_property
     def graph(self) -> EstateGraph:
         return EstateGraph(self.inv)
+
+    @cached_property
+    def unknown_networks(self) -> frozenset[str]:
+        """Zones naming a network that is not defined (their latencies cannot be judged)."""
+        networks = {n.id for n in self.inv.networks}
+        return frozenset(z.id for z in self.inv.zones if not set(z.networks) <= networks)
+
+    @cached_property
+    def rooms_unsited(self) -> bool:
+        """Whether some room's site is not defined (reach to it cannot be judged)."""
+        return any(r.site not in self.inv.site for r in self.inv.rooms)
+
+    def latency_judgeable(self, zone: str, sites: Iterable[str]) -> bool:
+        """Whether latencies over ``zone``'s networks between ``sites`` mean anything: the
+        zone and every site are defined and the zone names no undefined network. When not,
+        the reference check has reported why, and latency checks stay silent."""
+        return (
+            zone in self.inv.zone
+            and zone not in self.unknown_networks
+            and all(s in self.inv.site for s in sites)
+        )
 
     def problem(
         self,
@@ -102,9 +126,16 @@ def check_duplicate_ids(ctx: Context) -> Iterator[Problem]:
 def check_references(ctx: Context) -> Iterator[Problem]:
     """Every reference to an id resolves to an item of the right kind."""
     inv = ctx.inv
-    zones, orgs, sites = inv.zone, inv.organisation, inv.site
-    rooms, desks, workloads = inv.room, inv.desk, inv.workload
-    networks = {n.id for n in inv.networks}
+
+    def ids(section: str, loaded: Iterable[str]) -> set[str]:
+        # Items written but rejected count as defined: their own problems are reported,
+        # and a reference to one is not dangling.
+        return set(loaded) | {i for s, i in ctx.loaded.rejected if s == section}
+
+    zones, orgs = ids("zones", inv.zone), ids("organisations", inv.organisation)
+    sites, desks = ids("sites", inv.site), ids("service_desks", inv.desk)
+    rooms, workloads = ids("rooms", inv.room), ids("workloads", inv.workload)
+    networks = ids("networks", (n.id for n in inv.networks))
 
     def missing(kind: str, ident: str, known: Iterable[str] = ()) -> str:
         return f"no {kind} has id '{ident}'"
@@ -129,13 +160,13 @@ def check_references(ctx: Context) -> Iterator[Problem]:
                     hint("network", networks),
                 )
     for i, (a, b) in enumerate(inv.separate):
-        for zid in (a, b):
+        for j, zid in enumerate((a, b)):
             if zid not in zones:
                 yield ctx.error(
                     "dangling-reference",
                     "separate",
                     f"separate[{i}]",
-                    None,
+                    f"[{j}]",
                     missing("zone", zid, zones),
                     hint("zone", zones),
                 )
@@ -243,7 +274,7 @@ def check_references(ctx: Context) -> Iterator[Problem]:
                 missing("room", w.room, rooms),
                 hint("room", rooms),
             )
-        elif rooms[w.room].status == "candidate":
+        elif w.room in inv.room and inv.room[w.room].status == "candidate":
             yield ctx.error(
                 "candidate-hosts-workload",
                 "workloads",
@@ -352,11 +383,16 @@ def check_today_accreditation(ctx: Context) -> Iterator[Problem]:
 
 def check_today_separation(ctx: Context) -> Iterator[Problem]:
     """Rule 4 today: no room hosts two separated zones; an isolated zone is alone."""
-    zones_in: dict[str, set[str]] = defaultdict(set)
+    hosted: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for w in ctx.inv.workloads:
-        zones_in[w.room].add(w.zone)
-    for room, present in sorted(zones_in.items()):
-        for pair in ctx.inv.separated_pairs:
+        hosted[w.room][w.zone].append(w.id)
+
+    def named(zone: str, in_room: dict[str, list[str]]) -> str:
+        return f"'{zone}' ({', '.join(in_room[zone])})"
+
+    for room, in_room in sorted(hosted.items()):
+        present = set(in_room)
+        for pair in sorted(ctx.inv.separated_pairs, key=sorted):
             if pair <= present:
                 a, b = sorted(pair)
                 yield ctx.error(
@@ -364,19 +400,21 @@ def check_today_separation(ctx: Context) -> Iterator[Problem]:
                     "rooms",
                     room,
                     None,
-                    f"hosts zones '{a}' and '{b}', which `separate` keeps apart",
+                    f"hosts zones {named(a, in_room)} and {named(b, in_room)}, which "
+                    "`separate` keeps apart",
                     "correct the workloads' rooms or zones, or the separate list",
                 )
         for z in sorted(present):
             zone = ctx.inv.zone.get(z)
             if zone is not None and zone.isolation == "room" and len(present) > 1:
-                others = ", ".join(sorted(present - {z}))
+                others = ", ".join(named(o, in_room) for o in sorted(present - {z}))
                 yield ctx.error(
                     "isolation-today",
                     "rooms",
                     room,
                     None,
-                    f"zone '{z}' has isolation: room but shares the room with {others}",
+                    f"zone {named(z, in_room)} has isolation: room but shares the room "
+                    f"with {others}",
                     "correct the workloads' rooms, or the zone's isolation",
                 )
 
@@ -386,7 +424,7 @@ def check_today_latency(ctx: Context) -> Iterator[Problem]:
     inv, graph = ctx.inv, ctx.graph
     for w in inv.workloads:
         site = graph.room_site(w.room)
-        if site is None or w.zone not in inv.zone:
+        if site is None or not ctx.latency_judgeable(w.zone, [site]):
             continue
         for k, user in enumerate(w.users):
             if user not in inv.site:
@@ -415,20 +453,20 @@ def check_today_latency(ctx: Context) -> Iterator[Problem]:
                 )
         for k, dep in enumerate(w.depends_on):
             other = inv.workload.get(dep.workload)
-            if other is None or other.zone not in inv.zone:
+            if other is None:
                 continue
             other_site = graph.room_site(other.room)
-            if other_site is None:
+            if other_site is None or not ctx.latency_judgeable(other.zone, [other_site]):
                 continue
             ms = graph.dependency_latency(w.zone, other.zone, site, other_site)
             if ms > dep.max_latency_ms + EPS:
-                shown = "unreachable" if ms == UNREACHABLE else f"{ms:g} ms"
+                shown = "unreachable" if ms == UNREACHABLE else f"{ms:g} ms away"
                 yield ctx.error(
                     "dependency-latency-today",
                     "workloads",
                     w.id,
                     f"depends_on[{k}].max_latency_ms",
-                    f"'{dep.workload}' is {shown} away today (sites '{site}' and "
+                    f"'{dep.workload}' is {shown} today (sites '{site}' and "
                     f"'{other_site}'), over the {dep.max_latency_ms:g} ms limit",
                     "correct the limit, the links, or today's rooms",
                 )
@@ -474,10 +512,12 @@ def check_hostable(ctx: Context) -> Iterator[Problem]:
     """Every workload has at least one room that could ever host it (rules 1, 3, 5, 8)."""
     inv = ctx.inv
     for w in inv.workloads:
-        if w.zone not in inv.zone or w.room not in inv.room:
+        if w.room not in inv.room or not ctx.latency_judgeable(w.zone, w.users):
             continue
         if ctx.graph.admissible_rooms(w):
             continue
+        if ctx.rooms_unsited:
+            continue  # a room on an unknown site might have hosted it: fix that first
         if w.pinned and inv.room[w.room].close:
             yield ctx.error(
                 "pinned-in-closing-room",
@@ -507,6 +547,13 @@ def check_hostable(ctx: Context) -> Iterator[Problem]:
         )
 
 
+def desk_fte(tickets: int, tickets_per_fte: float) -> int:
+    """Rule 9: ceil(tickets / tickets_per_fte), exact for any size (no float overflow)."""
+    if math.isinf(tickets_per_fte):
+        return 0
+    return math.ceil(Fraction(tickets) / Fraction(tickets_per_fte) - Fraction(EPS))
+
+
 def check_desks(ctx: Context) -> Iterator[Problem]:
     """Rule 9: each organisation has a desk able to serve it, and today's desks are legal."""
     inv = ctx.inv
@@ -515,7 +562,7 @@ def check_desks(ctx: Context) -> Iterator[Problem]:
             d
             for d in inv.service_desks
             if set(o.vetting) <= set(d.vetting)
-            and math.ceil(o.tickets_per_year / d.tickets_per_fte - EPS) <= d.seats
+            and desk_fte(o.tickets_per_year, d.tickets_per_fte) <= d.seats
         ]
         if not able:
             yield ctx.error(
@@ -543,7 +590,7 @@ def check_desks(ctx: Context) -> Iterator[Problem]:
     for o in inv.organisations:
         served[o.desk] += o.tickets_per_year
     for d in inv.service_desks:
-        fte = math.ceil(served[d.id] / d.tickets_per_fte - EPS)
+        fte = desk_fte(served[d.id], d.tickets_per_fte)
         if fte > d.seats:
             yield ctx.error(
                 "desk-seats-today",
@@ -558,11 +605,13 @@ def check_desks(ctx: Context) -> Iterator[Problem]:
 
 def check_room_flags(ctx: Context) -> Iterator[Problem]:
     """keep/close and dates that can never be honoured."""
+    if not ctx.loaded.has_estate:
+        return  # the dates below are measured from the estate's start
     inv = ctx.inv
     start = inv.estate.start
-    end_year = start.year + inv.estate.horizon_years
+    horizon_end = _years_after(start, inv.estate.horizon_years)
     for r in inv.rooms:
-        if r.earliest_close and r.earliest_close >= start.replace(year=end_year) and not r.keep:
+        if r.earliest_close and r.earliest_close >= horizon_end and not r.keep:
             yield ctx.warning(
                 "closes-after-horizon",
                 "rooms",
@@ -584,6 +633,16 @@ def check_room_flags(ctx: Context) -> Iterator[Problem]:
                 "so the workload cannot move",
                 "correct the date or remove it",
             )
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (28 February for 29 February; capped at date.max)."""
+    year = day.year + years
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    if day.month == 2 and day.day == 29 and not calendar.isleap(year):
+        return dt.date(year, 2, 28)
+    return day.replace(year=year)
 
 
 def check_suspicious(ctx: Context) -> Iterator[Problem]:
