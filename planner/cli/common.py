@@ -8,6 +8,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from planner.inventory.load import Loaded
 from planner.inventory.problems import Problem
@@ -26,7 +27,8 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
     """Print an error for people and exit with ``code`` (2 = invalid input or usage)."""
-    err.print(f"[bold red]error:[/] {message}", markup=True)
+    # The message is plain text (it often holds user paths and ids): never parse it as markup.
+    err.print(Text.assemble(("error:", "bold red"), " ", message))
     raise typer.Exit(code)
 
 

@@ -6,6 +6,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from planner.cli import app
@@ -36,9 +37,13 @@ def graph(
     loaded = load_valid_estate(estate_dir, quiet=True)
     eg = EstateGraph(loaded.inventory)
     if fmt is not None and out is not None:
-        export(eg.g, fmt, out)  # type: ignore[arg-type]
+        try:
+            export(eg.g, fmt, out)  # type: ignore[arg-type]
+        except OSError as exc:
+            fail(f"cannot write {out}: {exc.strerror or exc}")
         console.print(
-            f"wrote {out} ({eg.g.number_of_nodes()} nodes, {eg.g.number_of_edges()} edges, {fmt})"
+            f"wrote {out} ({eg.g.number_of_nodes()} nodes, {eg.g.number_of_edges()} edges, {fmt})",
+            markup=False,
         )
         return
     print_summary(eg)
@@ -47,7 +52,7 @@ def graph(
 def print_summary(eg: EstateGraph) -> None:
     inv = eg.inventory
     console.print(
-        f"[bold]{inv.estate.name}[/]: {eg.g.number_of_nodes()} nodes, "
+        f"[bold]{escape(inv.estate.name)}[/]: {eg.g.number_of_nodes()} nodes, "
         f"{eg.g.number_of_edges()} edges"
     )
     kinds = eg.kind_counts()
@@ -68,7 +73,12 @@ def print_summary(eg: EstateGraph) -> None:
         n, racks, kw = zone_wl[z.id]
         accredited = sum(1 for r in inv.rooms if set(z.requires) <= set(r.accreditations))
         per_zone.add_row(
-            z.id, f"{n:g}", f"{racks:g}", f"{kw:g}", ", ".join(z.networks), str(accredited)
+            escape(z.id),
+            f"{n:g}",
+            f"{racks:g}",
+            f"{kw:g}",
+            escape(", ".join(z.networks)),
+            str(accredited),
         )
     console.print(per_zone)
 
@@ -78,7 +88,7 @@ def print_summary(eg: EstateGraph) -> None:
     site_org = {s.id: s.organisation for s in inv.sites}
     for o in inv.organisations:
         per_org.add_row(
-            o.id,
+            escape(o.id),
             o.kind,
             str(sum(1 for s in inv.sites if s.organisation == o.id)),
             str(sum(1 for r in inv.rooms if site_org.get(r.site) == o.id)),
@@ -91,7 +101,7 @@ def print_summary(eg: EstateGraph) -> None:
     console.print("[bold]Network components[/] (sites connected by each network's links)")
     for net, comps in eg.network_components().items():
         sizes = ", ".join(str(len(c)) for c in comps) or "no links"
-        console.print(f"  {net}: {len(comps)} component(s) of sizes {sizes}")
+        console.print(f"  {net}: {len(comps)} component(s) of sizes {sizes}", markup=False)
     groups = eg.dependency_groups
     console.print(
         f"dependency groups: {len(groups)}"
@@ -100,4 +110,4 @@ def print_summary(eg: EstateGraph) -> None:
     unreachable = eg.unreachable_pairs()
     console.print(f"unreachable (user site -> today's room) pairs: {len(unreachable)}")
     for zone, wl, user, site in unreachable[:10]:
-        console.print(f"  zone {zone}: {wl} used from {user}, hosted at {site}")
+        console.print(f"  zone {zone}: {wl} used from {user}, hosted at {site}", markup=False)

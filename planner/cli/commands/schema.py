@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from planner.cli import app
-from planner.cli.common import console
+from planner.cli.common import console, fail
 from planner.inventory.schema import file_schema
 
 
@@ -31,5 +31,8 @@ def schema(
     if out is None:
         console.print(text, markup=False, end="")
     else:
-        out.write_text(text)
-        console.print(f"wrote {out}")
+        try:
+            out.write_text(text)
+        except OSError as exc:
+            fail(f"cannot write {out}: {exc.strerror or exc}")
+        console.print(f"wrote {out}", markup=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from planner.cli import app
 from planner.cli.common import EXIT_INVALID, console, print_problems
@@ -30,11 +31,12 @@ def validate(
     errors, warnings = len(loaded.problems.errors), len(loaded.problems.warnings)
     if errors:
         console.print(
-            f"{estate_dir}: [bold red]invalid[/]: {errors} error(s), {warnings} warning(s)"
+            f"{escape(str(estate_dir))}: [bold red]invalid[/]: {errors} error(s), "
+            f"{warnings} warning(s)"
         )
         raise typer.Exit(EXIT_INVALID)
     console.print(
-        f"{estate_dir}: [bold green]valid[/] - {inv.estate.name}: "
+        f"{escape(str(estate_dir))}: [bold green]valid[/] - {escape(inv.estate.name)}: "
         f"{len(inv.organisations)} organisations, {len(inv.sites)} sites, "
         f"{len(inv.rooms)} rooms, {len(inv.service_desks)} desks, "
         f"{len(inv.workloads)} workloads ({warnings} warning(s))"
