@@ -1,0 +1,234 @@
+"""What every check sees: the estate, the plan (plain JSON) and what the plan decides.
+
+The plan's lists are read into maps by id here, once. Where the plan is
+inconsistent (an id twice, an unknown id, a workload left out), the problem is
+reported under its rule and the maps fall back to today's estate, so that the
+other checks still run and report what they can.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.checker.latency import Latencies
+from planner.checker.months import Calendar
+from planner.checker.report import CheckReport
+from planner.inventory.model import Inventory, Room
+
+ROOM_DECISIONS = {"existing": ("keep", "close"), "candidate": ("open", "unused")}
+DESK_DECISIONS = ("keep", "close")
+
+
+@dataclass
+class Ctx:
+    inv: Inventory
+    plan: dict[str, Any]
+    report: CheckReport
+    strict: bool
+    """Whether the plan must carry planner's extension keys (docs/plan-format.md)."""
+    cal: Calendar = field(init=False)
+    lat: Latencies = field(init=False)
+
+    room_entry: dict[str, dict[str, Any]] = field(default_factory=dict)
+    desk_entry: dict[str, dict[str, Any]] = field(default_factory=dict)
+    assignment: dict[str, dict[str, Any]] = field(default_factory=dict)
+    desk_assignment: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    target: dict[str, str] = field(default_factory=dict)
+    """Workload -> its room in the plan (today's room when the plan gives no valid one)."""
+    move_month: dict[str, int] = field(default_factory=dict)
+    """Moved workload -> its move month index, clamped to 0..T-1 (0 when unreadable)."""
+    serves: dict[str, str] = field(default_factory=dict)
+    """Organisation -> its desk in the plan (today's desk when the plan gives no valid one)."""
+
+    def __post_init__(self) -> None:
+        self.cal = Calendar(self.inv.estate.start, self.inv.estate.horizon_years)
+        self.lat = Latencies(self.inv)
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def add(self, rule: str, ids: tuple[str, ...] | list[str], message: str) -> None:
+        self.report.add(rule, ids, message)
+
+    @property
+    def T(self) -> int:
+        return self.cal.months
+
+    def month_label(self, m: int) -> str:
+        return self.cal.label(m)
+
+    def site_of_room(self, room: str) -> str:
+        return self.inv.room[room].site
+
+    def owner_of_site(self, site: str) -> str:
+        return self.inv.site[site].organisation
+
+    def moved(self, workload: str) -> bool:
+        return self.target[workload] != self.inv.workload[workload].room
+
+    def decision(self, room: str) -> str | None:
+        entry = self.room_entry.get(room)
+        return entry["decision"] if entry else None
+
+    def room_open_in_plan(self, room: Room) -> bool:
+        """Open in the target estate: an existing room kept, a candidate opened."""
+        d = self.decision(room.id)
+        if room.status == "existing":
+            return d != "close"
+        return d == "open"
+
+    def close_index(self, room: str) -> int:
+        """The index of a closing room's close_month, clamped to 1..T (T when unreadable)."""
+        entry = self.room_entry.get(room)
+        label = entry.get("close_month") if entry else None
+        index = self.cal.index(label) if isinstance(label, str) else None
+        return self.T if index is None else min(max(index, 1), self.T)
+
+    def moves_into(self, room: str) -> list[int]:
+        return [
+            self.move_month[w] for w, r in self.target.items() if r == room and w in self.move_month
+        ]
+
+    def open_index(self, room: str) -> int:
+        """An opened candidate's open_month index: the plan's when it gives one, else the
+        first move in (0 when none), clamped to 0..T-1."""
+        entry = self.room_entry.get(room)
+        label = entry.get("open_month") if entry else None
+        index = self.cal.index(label) if isinstance(label, str) else None
+        if index is None:
+            ins = self.moves_into(room)
+            index = min(ins) if ins else 0
+        return min(max(index, 0), self.T - 1)
+
+    def room_open_at(self, room: Room, m: int) -> bool:
+        """Whether a room is open (and costs) in month m of the plan."""
+        d = self.decision(room.id)
+        if room.status == "existing":
+            return d != "close" or m < self.close_index(room.id)
+        return d == "open" and m >= self.open_index(room.id)
+
+    def desk_kept(self, desk: str) -> bool:
+        entry = self.desk_entry.get(desk)
+        return entry is None or entry["decision"] != "close"
+
+    def desk_close_index(self, desk: str) -> int:
+        """A closing desk's close_month index (ext; month 1 by the docs when absent)."""
+        entry = self.desk_entry.get(desk)
+        label = entry.get("close_month") if entry else None
+        index = self.cal.index(label) if isinstance(label, str) else None
+        return 1 if index is None else min(max(index, 1), self.T)
+
+    def placement_at(self, m: int) -> dict[str, str]:
+        """Workload -> room in month m (the post-move state)."""
+        out = {}
+        for w in self.inv.workloads:
+            t = self.move_month.get(w.id)
+            out[w.id] = self.target[w.id] if t is not None and t <= m else w.room
+        return out
+
+
+def _index(
+    ctx: Ctx, rule: str, entries: list[dict[str, Any]], key: str, known: dict[str, Any], what: str
+) -> dict[str, dict[str, Any]]:
+    """Entries by id; duplicates and unknown ids reported under ``rule``."""
+    out: dict[str, dict[str, Any]] = {}
+    counts = Counter(e[key] for e in entries)
+    for ident, n in counts.items():
+        if n > 1:
+            ctx.add(rule, (ident,), f"{what} '{ident}' is listed {n} times; list it once")
+    for e in entries:
+        ident = e[key]
+        if ident not in known:
+            ctx.add(rule, (ident,), f"{what} '{ident}' is not in the estate")
+        elif ident not in out:
+            out[ident] = e
+    missing = [i for i in known if i not in out]
+    for ident in missing:
+        ctx.add(rule, (ident,), f"{what} '{ident}' of the estate is missing from the plan")
+    return out
+
+
+def _check_order(
+    ctx: Ctx, name: str, entries: list[dict[str, Any]], key: str, order: list[str]
+) -> None:
+    if not ctx.strict:
+        return
+    position = {ident: i for i, ident in enumerate(order)}
+    seq = [position[e[key]] for e in entries if e[key] in position]
+    if seq != sorted(seq):
+        ctx.add("format", (name,), f"'{name}' is not in inventory order (docs/plan-format.md)")
+
+
+def build(ctx: Ctx) -> None:
+    """Read the plan's decisions into the context (feasible plans only)."""
+    inv, plan = ctx.inv, ctx.plan
+    ctx.room_entry = _index(ctx, "8", plan["rooms"], "id", inv.room, "room")
+    ctx.desk_entry = _index(ctx, "9", plan["desks"], "id", inv.desk, "desk")
+    ctx.assignment = _index(ctx, "1", plan["assignments"], "workload", inv.workload, "workload")
+    ctx.desk_assignment = _index(
+        ctx, "9", plan["desk_assignments"], "organisation", inv.organisation, "organisation"
+    )
+    _check_order(ctx, "rooms", plan["rooms"], "id", [r.id for r in inv.rooms])
+    _check_order(ctx, "desks", plan["desks"], "id", [d.id for d in inv.service_desks])
+    _check_order(ctx, "assignments", plan["assignments"], "workload", [w.id for w in inv.workloads])
+
+    for room in inv.rooms:
+        entry = ctx.room_entry.get(room.id)
+        if entry is not None and entry["decision"] not in ROOM_DECISIONS[room.status]:
+            allowed = "|".join(ROOM_DECISIONS[room.status])
+            ctx.add(
+                "8",
+                (room.id,),
+                f"{room.status} room '{room.id}' has decision '{entry['decision']}'; "
+                f"an {room.status} room is {allowed}",
+            )
+    for desk in inv.service_desks:
+        entry = ctx.desk_entry.get(desk.id)
+        if entry is not None and entry["decision"] not in DESK_DECISIONS:
+            ctx.add(
+                "9",
+                (desk.id,),
+                f"desk '{desk.id}' has decision '{entry['decision']}'; a desk is keep|close",
+            )
+
+    for w in inv.workloads:
+        ctx.target[w.id] = w.room
+        a = ctx.assignment.get(w.id)
+        if a is None:
+            continue
+        if a["from"] != w.room:
+            ctx.add(
+                "1",
+                (w.id, a["from"]),
+                f"workload '{w.id}' is in room '{w.room}' today, not '{a['from']}' as the plan "
+                "says ('from')",
+            )
+        if a["to"] not in inv.room:
+            ctx.add(
+                "1",
+                (w.id, a["to"]),
+                f"workload '{w.id}' is assigned to '{a['to']}', which is not a room of the estate",
+            )
+            continue
+        ctx.target[w.id] = a["to"]
+        if a["to"] != w.room:
+            label = a["month"]
+            index = ctx.cal.index(label) if isinstance(label, str) else None
+            ctx.move_month[w.id] = 0 if index is None else min(max(index, 0), ctx.T - 1)
+
+    for o in inv.organisations:
+        ctx.serves[o.id] = o.desk
+        da = ctx.desk_assignment.get(o.id)
+        if da is None:
+            continue
+        if da["desk"] not in inv.desk:
+            ctx.add(
+                "9",
+                (o.id, da["desk"]),
+                f"organisation '{o.id}' is served by '{da['desk']}', which is not a desk "
+                "of the estate",
+            )
+            continue
+        ctx.serves[o.id] = da["desk"]

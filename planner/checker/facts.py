@@ -1,0 +1,73 @@
+"""The descriptive extension keys of rooms and assignments, against the estate."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from planner.checker.amounts import money_ok, num, q
+from planner.checker.context import Ctx
+
+
+def check_facts(ctx: Ctx) -> None:
+    inv = ctx.inv
+    today = {w.id: w.room for w in inv.workloads}
+    for room in inv.rooms:
+        entry = ctx.room_entry.get(room.id)
+        if entry is None:
+            continue
+        owner = ctx.owner_of_site(room.site)
+        before = [w for w in inv.workloads if today[w.id] == room.id]
+        after = [w for w in inv.workloads if ctx.target[w.id] == room.id]
+        expected_text = {
+            "site": room.site,
+            "organisation": owner,
+        }
+        for key, value in expected_text.items():
+            if key in entry and entry[key] != value:
+                ctx.add(
+                    "8", (room.id, key), f"room '{room.id}' {key} is '{value}', not '{entry[key]}'"
+                )
+        expected_num = {
+            "racks": q(room.racks),
+            "power_kw": q(room.power_kw),
+            "racks_used_before": sum((q(w.racks) for w in before), Fraction(0)),
+            "racks_used_after": sum((q(w.racks) for w in after), Fraction(0)),
+            "power_used_before": sum((q(w.power_kw) for w in before), Fraction(0)),
+            "power_used_after": sum((q(w.power_kw) for w in after), Fraction(0)),
+        }
+        for key, exact in expected_num.items():
+            if key in entry and abs(q(entry[key]) - exact) > Fraction(1, 10**9) * max(
+                len(before) + len(after), 1
+            ):
+                ctx.add(
+                    "8",
+                    (room.id, key),
+                    f"room '{room.id}' {key} is {entry[key]} in the plan, recomputed {num(exact)}",
+                )
+        if "annual_cost" in entry and not money_ok(entry["annual_cost"], q(room.annual_cost)):
+            ctx.add(
+                "costs",
+                (room.id, "annual_cost"),
+                f"room '{room.id}' annual_cost is {num(room.annual_cost)}, not "
+                f"{entry['annual_cost']}",
+            )
+        expected_sets = {
+            "zones_before": {w.zone for w in before},
+            "zones_after": {w.zone for w in after},
+            "accreditations": set(room.accreditations),
+        }
+        for key, wanted in expected_sets.items():
+            if key in entry and set(entry[key]) != wanted:
+                ctx.add(
+                    "8",
+                    (room.id, key),
+                    f"room '{room.id}' {key} is {sorted(entry[key])} in the plan, but "
+                    f"{sorted(wanted)} from the estate",
+                )
+    for w in inv.workloads:
+        a = ctx.assignment.get(w.id)
+        if a is None:
+            continue
+        for key, value in (("organisation", w.organisation), ("zone", w.zone)):
+            if key in a and a[key] != value:
+                ctx.add("1", (w.id, key), f"workload '{w.id}' {key} is '{value}', not '{a[key]}'")

@@ -1,0 +1,304 @@
+"""Rule 10, month by month (docs/plan-format.md, "Schedule rules").
+
+Every move has one month in 0..T-1 inside its not_before/not_after window; the
+person-days of a month's moves fit ``migration_days_per_month``; waves list
+exactly the month's moves and their days; a room closes after its last move out,
+in 1..T, and its first closed day is after ``earliest_close``; a candidate opens
+in the month of its first move in; and every month's state (the post-move
+state, counting only rooms open that month) satisfies rules 2-7.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from fractions import Fraction
+
+from planner.checker.amounts import PENNY, money_ok, num, q
+from planner.checker.context import Ctx
+from planner.checker.rules import Finding, state_findings
+
+
+def _ranges(months: list[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for m in sorted(months):
+        if out and out[-1][1] == m - 1:
+            out[-1] = (out[-1][0], m)
+        else:
+            out.append((m, m))
+    return out
+
+
+def _when(ctx: Ctx, months: list[int]) -> str:
+    parts = []
+    for a, b in _ranges(months):
+        parts.append(
+            ctx.month_label(a) if a == b else f"{ctx.month_label(a)}..{ctx.month_label(b)}"
+        )
+    return ", ".join(parts)
+
+
+def check_moves(ctx: Ctx) -> None:
+    inv, est = ctx.inv, ctx.inv.estate
+    T = ctx.T
+    for w in inv.workloads:
+        a = ctx.assignment.get(w.id)
+        if a is None:
+            continue
+        moved = ctx.moved(w.id)
+        label = a["month"]
+        if not moved:
+            if label is not None:
+                ctx.add(
+                    "10",
+                    (w.id,),
+                    f"workload '{w.id}' stays in '{w.room}' but has move month {label}; a "
+                    "workload that does not move has month null",
+                )
+            if "migration_cost" in a and a["migration_cost"] != 0:
+                ctx.add(
+                    "costs",
+                    (w.id,),
+                    f"workload '{w.id}' does not move but its migration_cost is "
+                    f"{a['migration_cost']} (0 when it does not move)",
+                )
+            if "migration_days" in a and a["migration_days"] != 0:
+                ctx.add(
+                    "10",
+                    (w.id,),
+                    f"workload '{w.id}' does not move but its migration_days is "
+                    f"{a['migration_days']} (0 when it does not move)",
+                )
+            continue
+        ctx.report.count("moves")
+        if "migration_cost" in a and not money_ok(a["migration_cost"], q(w.migration_cost)):
+            ctx.add(
+                "costs",
+                (w.id,),
+                f"workload '{w.id}' moves; its migration_cost is {num(w.migration_cost)}, "
+                f"not {a['migration_cost']}",
+            )
+        if "migration_days" in a and q(a["migration_days"]) != q(w.migration_days):
+            ctx.add(
+                "10",
+                (w.id,),
+                f"workload '{w.id}' moves; its migration_days is {num(w.migration_days)}, "
+                f"not {a['migration_days']}",
+            )
+        if label is None:
+            ctx.add("10", (w.id,), f"workload '{w.id}' moves but has no month")
+            continue
+        t = ctx.cal.index(label)
+        assert t is not None  # the shape check accepted it as a month
+        if not 0 <= t < T:
+            ctx.add(
+                "10",
+                (w.id, label),
+                f"workload '{w.id}' moves in {label}, outside the plan's months "
+                f"{ctx.month_label(0)}..{ctx.month_label(T - 1)}",
+            )
+        if w.not_before is not None and t < ctx.cal.index_of_date(w.not_before):
+            ctx.add(
+                "10",
+                (w.id, label),
+                f"workload '{w.id}' moves in {label}, before its not_before {w.not_before} "
+                f"(month {ctx.cal.label(ctx.cal.index_of_date(w.not_before))})",
+            )
+        if w.not_after is not None and t > ctx.cal.index_of_date(w.not_after):
+            ctx.add(
+                "10",
+                (w.id, label),
+                f"workload '{w.id}' moves in {label}, after its not_after {w.not_after} "
+                f"(month {ctx.cal.label(ctx.cal.index_of_date(w.not_after))})",
+            )
+        if q(w.migration_days) > q(est.migration_days_per_month):
+            ctx.add(
+                "10",
+                (w.id,),
+                f"workload '{w.id}' takes {num(w.migration_days)} person-days to move, more "
+                f"than migration_days_per_month {num(est.migration_days_per_month)}: it cannot "
+                "move",
+            )
+
+    # Person-days per month.
+    by_month: dict[int, list[str]] = defaultdict(list)
+    for w_id, t in ctx.move_month.items():
+        by_month[t].append(w_id)
+    cap = q(est.migration_days_per_month)
+    for t, movers in sorted(by_month.items()):
+        days = sum((q(inv.workload[w].migration_days) for w in movers), Fraction(0))
+        if days > cap:
+            ctx.add(
+                "10",
+                (ctx.month_label(t), *movers),
+                f"moves in {ctx.month_label(t)} take {num(days)} person-days, more than "
+                f"migration_days_per_month {num(cap)} by {num(days - cap)}",
+            )
+
+
+def check_waves(ctx: Ctx) -> None:
+    inv = ctx.inv
+    waves = ctx.plan["waves"]
+    labels = [wv["month"] for wv in waves]
+    for label, n in Counter(labels).items():
+        if n > 1:
+            ctx.add("10", (label,), f"month {label} has {n} waves; one wave per month")
+    if ctx.strict and labels != sorted(labels):
+        ctx.add("format", ("waves",), "waves are not sorted by month (docs/plan-format.md)")
+    expected: dict[str, list[str]] = defaultdict(list)
+    for w in inv.workloads:
+        a = ctx.assignment.get(w.id)
+        if w.id in ctx.move_month and a is not None and a["month"] is not None:
+            expected[a["month"]].append(w.id)
+    appearances: Counter[str] = Counter()
+    for wv in waves:
+        label = wv["month"]
+        appearances.update(wv["workloads"])
+        listed = Counter(wv["workloads"])
+        want = expected.get(label, [])
+        for w_id in sorted(set(listed) - set(want)):
+            if w_id not in inv.workload:
+                ctx.add("10", (label, w_id), f"wave {label} lists '{w_id}', not a workload")
+            else:
+                ctx.add(
+                    "10",
+                    (label, w_id),
+                    f"wave {label} lists '{w_id}', which does not move in {label}",
+                )
+        for w_id in want:
+            if w_id not in listed:
+                ctx.add(
+                    "10",
+                    (label, w_id),
+                    f"workload '{w_id}' moves in {label} but is not in its wave",
+                )
+        if not want and not wv["workloads"]:
+            ctx.add("10", (label,), f"wave {label} is empty; waves are for months with moves")
+        days = sum((q(inv.workload[w].migration_days) for w in want), Fraction(0))
+        if abs(q(wv["days"]) - days) > Fraction(1, 10**9) * max(len(want), 1):
+            ctx.add(
+                "10",
+                (label,),
+                f"wave {label} has days {wv['days']}, but its moves take {num(days)} person-days",
+            )
+        if "cost" in wv:
+            cost = sum((q(inv.workload[w].migration_cost) for w in want), Fraction(0))
+            if abs(q(wv["cost"]) - cost) > PENNY * max(len(want), 1):
+                ctx.add(
+                    "costs",
+                    (label,),
+                    f"wave {label} has cost {wv['cost']}, but its moves cost {float(cost):.2f}",
+                )
+    for w_id, n in appearances.items():
+        if n > 1 and w_id in inv.workload:
+            ctx.add("10", (w_id,), f"workload '{w_id}' appears in {n} waves; a move is in one")
+    for label in sorted(set(expected) - set(labels)):
+        ctx.add(
+            "10",
+            (label,),
+            f"{len(expected[label])} workload(s) move in {label} but there is no wave for it",
+        )
+    ctx.report.count("waves", len(waves))
+
+
+def check_rooms_months(ctx: Ctx) -> None:
+    """close_month and open_month against the moves and earliest_close."""
+    inv, T = ctx.inv, ctx.T
+    for room in inv.rooms:
+        entry = ctx.room_entry.get(room.id)
+        if entry is None:
+            continue
+        d = entry["decision"]
+        if d == "close" and entry["close_month"] is not None:
+            label = entry["close_month"]
+            c = ctx.cal.index(label)
+            assert c is not None
+            if not 1 <= c <= T:
+                ctx.add(
+                    "10",
+                    (room.id, label),
+                    f"room '{room.id}' closes in {label}; a close_month is from "
+                    f"{ctx.month_label(1)} to {ctx.month_label(T)} (1 <= c <= T)",
+                )
+            for w in inv.workloads:
+                t = ctx.move_month.get(w.id)
+                if w.room == room.id and t is not None and t + 1 > c:
+                    ctx.add(
+                        "10",
+                        (room.id, w.id),
+                        f"room '{room.id}' closes in {label}, but workload '{w.id}' leaves it "
+                        f"in {ctx.month_label(t)}; it closes after its last move out",
+                    )
+            if room.earliest_close is not None and not ctx.cal.first_day(c) > room.earliest_close:
+                ctx.add(
+                    "10",
+                    (room.id, label),
+                    f"room '{room.id}' closes in {label} (from {ctx.cal.first_day(c)}), not after "
+                    f"its earliest_close {room.earliest_close}",
+                )
+        if d == "open":
+            ins = ctx.moves_into(room.id)
+            if not ins:
+                ctx.add(
+                    "10",
+                    (room.id,),
+                    f"candidate '{room.id}' is opened but nothing moves into it",
+                )
+            label = entry.get("open_month")
+            if isinstance(label, str) and ins and ctx.cal.index(label) != min(ins):
+                ctx.add(
+                    "10",
+                    (room.id, label),
+                    f"candidate '{room.id}' has open_month {label}, but its first move in is "
+                    f"in {ctx.month_label(min(ins))}",
+                )
+            o = ctx.cal.index(label) if isinstance(label, str) else None
+            if o is not None and not 0 <= o < T:
+                ctx.add(
+                    "10",
+                    (room.id, label),
+                    f"candidate '{room.id}' opens in {label}, outside the plan's months",
+                )
+
+
+def check_states(ctx: Ctx) -> None:
+    """Every month's state satisfies rule 1 (an open room) and rules 2-7."""
+    inv = ctx.inv
+    found: dict[tuple[str, tuple[str, ...]], tuple[Finding, list[int]]] = {}
+    last_placement: dict[str, str] | None = None
+    last: list[Finding] = []
+    for m in range(ctx.T):
+        placement = ctx.placement_at(m)
+        findings: list[Finding] = []
+        for w_id, room_id in placement.items():
+            if not ctx.room_open_at(inv.room[room_id], m):
+                findings.append(
+                    Finding(
+                        "1",
+                        (room_id, w_id),
+                        f"workload '{w_id}' is in room '{room_id}', which is not open then",
+                    )
+                )
+        if placement != ctx.target:  # the target state is judged by rules.check_target
+            if placement != last_placement:
+                last = state_findings(ctx, placement)
+            findings.extend(last)
+        last_placement = placement
+        for f in findings:
+            if f.key in found:
+                found[f.key][1].append(m)
+            else:
+                found[f.key] = (f, [m])
+        ctx.report.count("months")
+    for f, months in found.values():
+        ctx.add(
+            "10",
+            (*f.ids, ctx.month_label(months[0])),
+            f"in {_when(ctx, months)} (rule {f.rule} during the migration): {f.message}",
+        )
+
+
+def check_migration(ctx: Ctx) -> None:
+    check_moves(ctx)
+    check_waves(ctx)
+    check_rooms_months(ctx)
+    check_states(ctx)
