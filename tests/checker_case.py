@@ -291,7 +291,7 @@ def item(files: dict[str, dict[str, Any]], section: str, ident: str) -> dict[str
     for content in files.values():
         for entry in content.get(section, []):
             if entry.get("id") == ident:
-                return entry  # type: ignore[no-any-return]
+                return entry
     raise KeyError(ident)
 
 

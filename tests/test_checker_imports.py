@@ -38,7 +38,7 @@ def imports(path: Path) -> list[str]:
     """Every module a file imports (absolute names; relative imports resolved)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     package = "planner." + ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
-    out = []
+    out: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             out.extend(alias.name for alias in node.names)
