@@ -1,0 +1,103 @@
+"""The human reports of a plan, rendered from plan.json alone.
+
+`write_reports(plan, plan_dir)` writes, beside plan.json:
+
+- ``summary.md``  a short account for the head of ICT (markdown);
+- ``report.html`` the self-contained page for the programme board (charts inline);
+- ``plan.xlsx``   sheets moves, rooms, years, organisations, staff (+ desks, summary)
+  for the finance team;
+- ``moves.csv``   one row per workload that moves.
+
+Every report is rendered in memory first; only when all four have rendered is
+each written, to a temporary file in the same directory renamed over the old
+one. A failing render therefore leaves the previous reports as they were, and
+a reader never sees a half-written file.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from planner.reports.plan import (
+    FORMAT,
+    Plan,
+    PlanError,
+    check_plan,
+    load_plan,
+    plan_json_path,
+    plan_problems,
+)
+
+__all__ = [
+    "FORMAT",
+    "REPORT_FILES",
+    "PlanError",
+    "check_plan",
+    "load_plan",
+    "plan_json_path",
+    "plan_problems",
+    "render_reports",
+    "write_atomic",
+    "write_reports",
+]
+
+REPORT_FILES = ("summary.md", "report.html", "plan.xlsx", "moves.csv")
+
+
+def render_reports(plan: Plan) -> dict[str, bytes]:
+    """Every report's bytes, by file name (nothing is written)."""
+    from planner.reports.html import report_html
+    from planner.reports.summary import summary_markdown
+    from planner.reports.tables import moves_csv, plan_xlsx
+
+    renderers: dict[str, Callable[[Plan], str | bytes]] = {
+        "summary.md": summary_markdown,
+        "report.html": report_html,
+        "plan.xlsx": plan_xlsx,
+        "moves.csv": moves_csv,
+    }
+    out: dict[str, bytes] = {}
+    for name, render in renderers.items():
+        data = render(plan)
+        out[name] = data.encode("utf-8") if isinstance(data, str) else data
+    return out
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same directory and a rename.
+
+    The file gets the usual permissions (0666 less the umask), like any new file.
+    """
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_reports(plan: Plan, plan_dir: Path) -> list[Path]:
+    """Render every report of ``plan`` and write them into ``plan_dir``; return their paths.
+
+    ``plan`` is the dict of plan.json (as json.load gives it). Raises PlanError if
+    it is not a readable plan, OSError if the directory cannot be written; in both
+    cases, and if a renderer fails, existing reports are left untouched.
+    """
+    problems = check_plan(plan)
+    if problems:
+        raise PlanError(plan_dir / "plan.json", problems)
+    rendered = render_reports(plan)
+    paths = []
+    for name, data in rendered.items():
+        path = plan_dir / name
+        write_atomic(path, data)
+        paths.append(path)
+    return paths

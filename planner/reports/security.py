@@ -1,0 +1,164 @@
+"""Security evidence from a plan alone: where each zone is hosted before, during and after
+the migration, the rooms' accreditations, and whether the separation rules hold.
+
+plan.json always has rooms[].zones_before/zones_after and accreditations (ext).
+When assignments carry their `zone` (ext), the state of every month of the
+migration is rebuilt (before month t a moving workload is in its `from` room,
+from t on in its `to` room), so co-location is checked month by month, not
+only at the ends. The zone rules themselves (`separate` pairs, `isolation`,
+`requires`) are checked when the plan records them (optional keys `separate`
+and `zones`, as in the inventory); otherwise the evidence lists which zones
+share rooms and says that the rules are not recorded in the plan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.reports import fmt
+from planner.reports.plan import PlanView, month_index, month_str
+
+
+@dataclass
+class Check:
+    ok: bool
+    text: str
+
+
+@dataclass
+class ZoneEvidence:
+    zone: str
+    name: str | None
+    requires: list[str] | None
+    isolation: str | None
+    rooms_before: list[tuple[str, list[str]]]
+    rooms_after: list[tuple[str, list[str]]]
+    shares_before: list[str]
+    shares_during: list[str]
+    shares_after: list[str]
+    checks: list[Check] = field(default_factory=list)
+
+
+@dataclass
+class Evidence:
+    zones: list[ZoneEvidence]
+    months_checked: int  # months of the migration rebuilt (0: ends only)
+    rules_recorded: bool
+
+
+def _month_states(v: PlanView) -> tuple[list[dict[str, set[str]]], int] | None:
+    """room -> zones for every month from the first move to the last (post-move states);
+    None when some assignment lacks its zone."""
+    if not v.assignments or any(not a.get("zone") for a in v.assignments):
+        return None
+    moves = v.moves
+    if not moves:
+        return [], 0
+    first = min(month_index(a["month"]) for a in moves)
+    last = max(month_index(a["month"]) for a in moves)
+    states = []
+    for m in range(first, last + 1):
+        rooms: dict[str, set[str]] = defaultdict(set)
+        for a in v.assignments:
+            moved = a.get("month") is not None and month_index(a["month"]) <= m
+            rooms[a["to"] if moved else a["from"]].add(a["zone"])
+        states.append(dict(rooms))
+    return states, last - first + 1
+
+
+def evidence(v: PlanView) -> Evidence:
+    zone_info = {z["id"]: z for z in v.plan.get("zones") or []}
+    separate = [tuple(p) for p in v.plan.get("separate") or [] if len(p) == 2]
+    rules_recorded = "separate" in v.plan or bool(zone_info)
+    acc = {r["id"]: list(r.get("accreditations") or []) for r in v.rooms}
+    before: dict[str, list[str]] = defaultdict(list)
+    after: dict[str, list[str]] = defaultdict(list)
+    for r in v.rooms:
+        for z in r.get("zones_before") or []:
+            before[z].append(r["id"])
+        for z in r.get("zones_after") or []:
+            after[z].append(r["id"])
+
+    def sharing(rooms_zones: list[set[str]], z: str) -> set[str]:
+        out: set[str] = set()
+        for zs in rooms_zones:
+            if z in zs:
+                out |= zs - {z}
+        return out
+
+    end_before = [set(r.get("zones_before") or []) for r in v.rooms]
+    end_after = [set(r.get("zones_after") or []) for r in v.rooms]
+    states = _month_states(v)
+    during_sets: list[set[str]] = []
+    months_checked = 0
+    # where each zone shares a room during the migration: zone -> other -> [(month, room)]
+    during_where: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    hosts_during: dict[str, set[str]] = defaultdict(set)
+    if states is not None:
+        month_states, months_checked = states
+        first = min((month_index(a["month"]) for a in v.moves), default=0)
+        for k, st in enumerate(month_states):
+            for room, zs in st.items():
+                during_sets.append(zs)
+                for z in zs:
+                    hosts_during[z].add(room)
+                    for other in zs - {z}:
+                        during_where[z][other].append((month_str(first + k), room))
+
+    out = []
+    for z in v.zone_ids():
+        info: dict[str, Any] = zone_info.get(z, {})
+        requires = info.get("requires")
+        isolation = info.get("isolation")
+        ev = ZoneEvidence(
+            zone=z,
+            name=info.get("name"),
+            requires=list(requires) if requires is not None else None,
+            isolation=isolation,
+            rooms_before=[(r, acc.get(r, [])) for r in before.get(z, [])],
+            rooms_after=[(r, acc.get(r, [])) for r in after.get(z, [])],
+            shares_before=sorted(sharing(end_before, z)),
+            shares_during=sorted(sharing(during_sets, z)),
+            shares_after=sorted(sharing(end_after, z)),
+        )
+        shared_any = set(ev.shares_during) | set(ev.shares_after)
+        for a, b in separate:
+            if z not in (a, b):
+                continue
+            other = b if z == a else a
+            if other in shared_any:
+                where = during_where[z].get(other) or []
+                detail = f" (first in {where[0][1]}, {fmt.month(where[0][0])})" if where else ""
+                ev.checks.append(
+                    Check(False, f"shares a room with {other}{detail}, but separate: [{a}, {b}]")
+                )
+            else:
+                ev.checks.append(
+                    Check(True, f"never shares a room with {other} (separate: [{a}, {b}])")
+                )
+        if isolation == "room":
+            if shared_any:
+                ev.checks.append(
+                    Check(
+                        False,
+                        "isolation: room, but shares a room with " + ", ".join(sorted(shared_any)),
+                    )
+                )
+            else:
+                ev.checks.append(Check(True, "isolation: room; shares no room with another zone"))
+        if requires:
+            hosts = {r for r, _ in ev.rooms_after} | hosts_during.get(z, set())
+            missing = sorted(r for r in hosts if r in acc and not set(requires) <= set(acc[r]))
+            need = ", ".join(requires)
+            if missing:
+                ev.checks.append(
+                    Check(False, f"requires {need}, not held by " + ", ".join(missing))
+                )
+            else:
+                ev.checks.append(Check(True, f"every room hosting it holds {need}"))
+        out.append(ev)
+    return Evidence(out, months_checked, rules_recorded)

@@ -1,0 +1,452 @@
+"""plan.xlsx (for finance teams) and moves.csv, from plan.json alone.
+
+Sheets: moves, rooms, years, organisations, staff (the five the finance team
+works from), then desks and summary. Each has one bold header row, frozen,
+with an autofilter; money cells carry a GBP number format, months are real
+dates shown as "Oct 2027". Text cells are always stored as text: a name that
+starts with '=' is never a formula, and characters that XML cannot hold are
+dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from planner.reports.plan import Plan, PlanView, fy_of
+
+GBP = '"£"#,##0.00;[Red]-"£"#,##0.00'
+GBP_WHOLE = '"£"#,##0;[Red]-"£"#,##0'
+MONTH = "mmm yyyy"
+FTE = "0.##"
+DF = "0.0000"
+RATE = "0.00%"
+HEADER_FILL = PatternFill("solid", fgColor="0B2545")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+TOTAL_FONT = Font(bold=True)
+TOTAL_BORDER = Border(top=Side(style="thin", color="000000"))
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+MOVES_COLUMNS = [
+    "workload",
+    "organisation",
+    "zone",
+    "from",
+    "to",
+    "month",
+    "financial_year",
+    "migration_cost",
+    "migration_days",
+    "reason",
+]
+
+
+def _month_date(m: str | None) -> date | None:
+    if not m:
+        return None
+    y, mm = m.split("-")
+    return date(int(y), int(mm), 1)
+
+
+class _Sheet:
+    """A sheet with a header row; ``columns`` are (header, width, number format or '')."""
+
+    def __init__(
+        self, wb: Workbook, title: str, columns: list[tuple[str, int, str]], *, first: bool = False
+    ) -> None:
+        self.ws = wb.active if first else wb.create_sheet()
+        self.ws.title = title
+        self.formats = [f for _, _, f in columns]
+        for i, (head, width, _) in enumerate(columns, start=1):
+            c = self.ws.cell(row=1, column=i, value=head)
+            c.font = HEADER_FONT
+            c.fill = HEADER_FILL
+            c.alignment = Alignment(vertical="center", wrap_text=True)
+            self.ws.column_dimensions[get_column_letter(i)].width = width
+        self.ws.freeze_panes = "A2"
+        self.ws.row_dimensions[1].height = 30
+        self.ncols = len(columns)
+
+    def row(self, values: list[Any], *, total: bool = False) -> None:
+        r = self.ws.max_row + 1
+        for i, v in enumerate(values, start=1):
+            c = self.ws.cell(row=r, column=i)
+            if isinstance(v, str):
+                c.value = _ILLEGAL.sub("", v)
+                c.data_type = "s"  # never a formula, whatever the text starts with
+            else:
+                c.value = v
+            fmt = self.formats[i - 1]
+            if fmt and v is not None and not isinstance(v, str | bool):
+                c.number_format = fmt
+            if total:
+                c.font = TOTAL_FONT
+                c.border = TOTAL_BORDER
+            if isinstance(v, str) and len(v) > 40:
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+
+    def finish(self, data_rows: int | None = None) -> None:
+        last = self.ws.max_row if data_rows is None else data_rows + 1
+        self.ws.auto_filter.ref = f"A1:{get_column_letter(self.ncols)}{max(1, last)}"
+
+
+def _num(x: Any) -> float | None:
+    return None if x is None else float(x)
+
+
+def plan_xlsx(plan: Plan) -> bytes:
+    """The bytes of plan.xlsx."""
+    v = PlanView(plan)
+    wb = Workbook()
+
+    s = _Sheet(
+        wb,
+        "moves",
+        [
+            ("Workload", 26, ""),
+            ("Partner", 18, ""),
+            ("Zone", 12, ""),
+            ("From room", 20, ""),
+            ("To room", 20, ""),
+            ("Month", 11, MONTH),
+            ("Financial year", 10, ""),
+            ("Migration cost", 14, GBP),
+            ("Person-days", 11, FTE),
+            ("Main reason", 70, ""),
+        ],
+        first=True,
+    )
+    for a in v.moves:
+        s.row(
+            [
+                a["workload"],
+                a.get("organisation"),
+                a.get("zone"),
+                a["from"],
+                a["to"],
+                _month_date(a["month"]),
+                fy_of(a["month"]),
+                _num(a.get("migration_cost")),
+                _num(a.get("migration_days")),
+                a.get("reason"),
+            ]
+        )
+    n = len(v.moves)
+    if n:
+        s.row(
+            [
+                "Total",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                sum(float(a.get("migration_cost") or 0) for a in v.moves),
+                sum(float(a.get("migration_days") or 0) for a in v.moves),
+                None,
+            ],
+            total=True,
+        )
+    s.finish(n)
+
+    s = _Sheet(
+        wb,
+        "rooms",
+        [
+            ("Room", 22, ""),
+            ("Decision", 10, ""),
+            ("Close month", 11, MONTH),
+            ("Open month", 11, MONTH),
+            ("Site", 18, ""),
+            ("Partner", 18, ""),
+            ("Cost a year", 14, GBP),
+            ("Racks", 8, FTE),
+            ("Racks used before", 10, FTE),
+            ("Racks used after", 10, FTE),
+            ("Power kW", 9, FTE),
+            ("kW used before", 10, FTE),
+            ("kW used after", 10, FTE),
+            ("Zones before", 16, ""),
+            ("Zones after", 16, ""),
+            ("Accreditations", 16, ""),
+            ("Main reason", 70, ""),
+        ],
+    )
+    for r in v.rooms:
+        s.row(
+            [
+                r["id"],
+                r["decision"],
+                _month_date(r.get("close_month")),
+                _month_date(r.get("open_month")),
+                r.get("site"),
+                r.get("organisation"),
+                _num(r.get("annual_cost")),
+                _num(r.get("racks")),
+                _num(r.get("racks_used_before")),
+                _num(r.get("racks_used_after")),
+                _num(r.get("power_kw")),
+                _num(r.get("power_used_before")),
+                _num(r.get("power_used_after")),
+                ", ".join(r.get("zones_before") or []),
+                ", ".join(r.get("zones_after") or []),
+                ", ".join(r.get("accreditations") or []),
+                r.get("reason"),
+            ]
+        )
+    s.finish()
+
+    s = _Sheet(
+        wb,
+        "years",
+        [
+            ("Financial year", 12, ""),
+            ("Months", 8, "0"),
+            ("Today's estate", 15, GBP),
+            ("Plan", 15, GBP),
+            ("One-off", 15, GBP),
+            ("Savings", 15, GBP),
+            ("Cumulative savings", 16, GBP),
+            ("Discount factor", 10, DF),
+            ("Discounted savings", 16, GBP),
+        ],
+    )
+    cum = v.cumulative()
+    for y, c in zip(v.years, cum, strict=True):
+        s.row(
+            [
+                y["year"],
+                _num(y.get("months")),
+                float(y["baseline"]),
+                float(y["planned"]),
+                float(y["one_off"]),
+                float(y["savings"]),
+                c,
+                _num(y.get("discount_factor")),
+                _num(y.get("discounted_savings")),
+            ]
+        )
+    if v.years:
+        disc = [y.get("discounted_savings") for y in v.years]
+        s.row(
+            [
+                "Total",
+                float(sum(float(y.get("months") or 12) for y in v.years)),
+                float(sum(y["baseline"] for y in v.years)),
+                float(sum(y["planned"] for y in v.years)),
+                float(sum(y["one_off"] for y in v.years)),
+                float(sum(y["savings"] for y in v.years)),
+                None,
+                None,
+                v.npv if all(d is not None for d in disc) else None,
+            ],
+            total=True,
+        )
+    s.finish(len(v.years))
+
+    s = _Sheet(
+        wb,
+        "organisations",
+        [
+            ("Partner", 22, ""),
+            ("Cost a year today", 15, GBP),
+            ("Cost a year after", 15, GBP),
+            ("Saving a year", 15, GBP),
+            ("One-off share", 15, GBP),
+            ("Horizon: today's estate", 16, GBP),
+            ("Horizon: plan", 16, GBP),
+            ("Net over horizon", 16, GBP),
+            ("Worse off", 10, ""),
+        ],
+    )
+    for o in v.organisations:
+        s.row(
+            [
+                o["id"],
+                float(o["baseline"]),
+                float(o["planned"]),
+                float(o["savings"]),
+                _num(o.get("one_off")),
+                _num(o.get("horizon_baseline")),
+                _num(o.get("horizon_planned")),
+                _num(o.get("horizon_savings")),
+                "yes" if v.worse_off(o) else "no",
+            ]
+        )
+    if v.organisations:
+
+        def total(key: str) -> float | None:
+            vals = [o.get(key) for o in v.organisations]
+            return None if any(x is None for x in vals) else float(sum(vals))  # type: ignore[arg-type]
+
+        s.row(
+            [
+                "Total",
+                total("baseline"),
+                total("planned"),
+                total("savings"),
+                total("one_off"),
+                total("horizon_baseline"),
+                total("horizon_planned"),
+                total("horizon_savings"),
+                None,
+            ],
+            total=True,
+        )
+    s.finish(len(v.organisations))
+
+    keys = [
+        "desk_fte_before",
+        "desk_fte_after",
+        "ops_fte_before",
+        "ops_fte_after",
+        "transfer_out",
+        "transfer_in",
+        "removed",
+        "added",
+        "stay_local",
+    ]
+    s = _Sheet(
+        wb,
+        "staff",
+        [("Partner", 22, "")]
+        + [
+            (label, 11, FTE)
+            for label in (
+                "Desk FTE before",
+                "Desk FTE after",
+                "Room FTE before",
+                "Room FTE after",
+                "Transfer out",
+                "Transfer in",
+                "Removed",
+                "Added",
+                "Stay local",
+            )
+        ],
+    )
+    by_org = v.staff.get("by_organisation") or []
+    for r in by_org:
+        s.row([r.get("id")] + [_num(r.get(k)) for k in keys])
+    s.row(
+        ["Total"]
+        + [_num(v.staff.get(k)) for k in keys[:4]]
+        + [float(sum(float(r.get(k) or 0) for r in by_org)) if by_org else None for k in keys[4:]],
+        total=True,
+    )
+    s.finish(len(by_org))
+
+    s = _Sheet(
+        wb,
+        "desks",
+        [
+            ("Desk", 22, ""),
+            ("Decision", 10, ""),
+            ("Close month", 11, MONTH),
+            ("FTE before", 10, FTE),
+            ("FTE after", 10, FTE),
+            ("Serves in the plan", 40, ""),
+            ("Main reason", 70, ""),
+        ],
+    )
+    for d in v.desks:
+        s.row(
+            [
+                d["id"],
+                d["decision"],
+                _month_date(d.get("close_month")),
+                _num(d.get("fte_before")),
+                _num(d.get("fte")),
+                ", ".join(d.get("organisations") or []),
+                d.get("reason"),
+            ]
+        )
+    s.finish()
+
+    s = _Sheet(wb, "summary", [("Item", 34, ""), ("Value", 60, "")])
+    summary: list[tuple[str, Any, str]] = [
+        ("Estate", v.estate, ""),
+        ("Solver status", v.status_text(), ""),
+        ("Objective", v.objective, GBP),
+        ("Proven lower bound", _num(v.solver.get("bound")), GBP),
+        ("Gap", v.gap, RATE),
+        ("Running cost a year today", v.baseline_steady, GBP),
+        ("Running cost a year in the plan", v.planned_steady, GBP),
+        ("Saving a year", v.steady_saving, GBP),
+        ("One-off cost", v.one_off, GBP),
+    ]
+    for key, amount in (v.costs.get("one_off_breakdown") or {}).items():
+        summary.append((f"One-off: {key.replace('_', ' ')}", _num(amount), GBP))
+    summary += [
+        ("Net present value of savings", v.npv, GBP),
+        ("Total savings over the horizon", v.total_savings, GBP),
+        ("Payback month", _month_date(v.payback_month), MONTH),
+        ("Discount rate", v.discount_rate, RATE),
+        ("Horizon (years)", v.horizon_years, "0"),
+        ("Cost allocation", v.finance.get("allocation"), ""),
+        ("Created", plan.get("created"), ""),
+        ("planner version", plan.get("planner_version"), ""),
+        ("Inventory SHA-256", plan.get("inventory_sha256"), ""),
+    ]
+    for i, sentence in enumerate(v.explanation, start=1):
+        summary.append((f"Why no plan ({i})", sentence, ""))
+    for label, value, number_format in summary:
+        s.row([label, value])
+        if number_format and value is not None:
+            s.ws.cell(row=s.ws.max_row, column=2).number_format = number_format
+    s.finish()
+
+    wb.properties.title = _ILLEGAL.sub("", f"{v.estate}: consolidation plan")
+    wb.properties.creator = "planner"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(s: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP)."""
+    if isinstance(s, str) and s.startswith(_FORMULA_START):
+        return "'" + s
+    return s
+
+
+def moves_csv(plan: Plan) -> str:
+    """The text of moves.csv: one row per workload that moves (UTF-8, header row)."""
+    v = PlanView(plan)
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(MOVES_COLUMNS)
+    for a in v.moves:
+        cost, days = a.get("migration_cost"), a.get("migration_days")
+        text = [
+            _csv_text(x)
+            for x in (
+                a["workload"],
+                a.get("organisation") or "",
+                a.get("zone") or "",
+                a["from"],
+                a["to"],
+            )
+        ]
+        w.writerow(
+            [
+                *text,
+                a["month"],
+                fy_of(a["month"]),
+                "" if cost is None else f"{float(cost):.2f}",
+                "" if days is None else f"{float(days):g}",
+                _csv_text(a.get("reason") or ""),
+            ]
+        )
+    return out.getvalue()
