@@ -394,7 +394,22 @@ def _decode(path: Path, problems: Problems, fix: str) -> str:
 
 def _read_yaml(path: Path, problems: Problems) -> dict[str, Any]:
     text = _decode(path, problems, "save the file as UTF-8")
-    loader = _YamlLoader(text)
+    try:
+        loader = _YamlLoader(text)  # checks for characters YAML forbids
+    except yaml.reader.ReaderError as exc:
+        problems.add(
+            Problem(
+                "error",
+                "encoding",
+                Location(path.name, text[: exc.position].count("\n") + 1),
+                "file",
+                None,
+                None,
+                f"character U+{exc.character:04X} is not allowed in YAML text",
+                "remove it (a control character, often pasted in or from a binary file)",
+            )
+        )
+        return {}
     try:
         doc = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
