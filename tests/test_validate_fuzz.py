@@ -1,0 +1,205 @@
+"""Mutate the valid-small estate at random; validation must never crash.
+
+Each example applies one to three mutations (drop an item, duplicate an id,
+retarget a reference, a wrong type, a negative, None, a huge number, a random
+string, a deleted key, garbage bytes, a truncated file) and checks that
+``load_and_validate`` returns, that every problem names a file of the estate, and
+that ``planner validate`` prints no traceback and exits 0 or 2. Derandomized, so
+CI runs the same 200 examples every time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+from conftest import VALID_SMALL
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from planner.cli import app
+from planner.inventory.validate import load_and_validate
+
+BASE_TEXT: dict[str, str] = {
+    p.name: p.read_text(encoding="utf-8") for p in sorted(VALID_SMALL.glob("*.yaml"))
+}
+BASE_DOCS: dict[str, dict[str, Any]] = {n: yaml.safe_load(t) for n, t in BASE_TEXT.items()}
+
+REFERENCE_FIELDS = {
+    "zones": ["networks", "requires"],
+    "organisations": ["desk", "vetting"],
+    "sites": ["organisation"],
+    "links": ["a", "b", "network"],
+    "rooms": ["site", "accreditations"],
+    "service_desks": ["site", "vetting"],
+    "workloads": ["organisation", "zone", "room", "users", "depends_on", "distinct_site_from"],
+}
+
+ALL_IDS = sorted(
+    {
+        str(item["id"])
+        for doc in BASE_DOCS.values()
+        for key, value in doc.items()
+        if isinstance(value, list)
+        for item in value
+        if isinstance(item, dict) and "id" in item
+    }
+)
+
+odd_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**6), max_value=-1),
+    st.floats(max_value=-1e-9, allow_nan=False),
+    st.sampled_from([10**400, 1e308, float("inf"), float("nan"), 0, -0.0, 2**63]),
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "a b",
+            "x;y",
+            "[/b]",
+            "2027-02-30",
+            "yes",
+            dt.date(2028, 2, 29),
+            dt.date(9999, 12, 31),
+            dt.date(1, 1, 1),
+            dt.datetime(2027, 4, 1, 12, 30),
+        ]
+    ),
+    st.lists(st.sampled_from([*ALL_IDS, "nowhere", "", 7]), max_size=3),
+    st.dictionaries(st.sampled_from(["id", "workload", "a", "x"]), st.integers(), max_size=2),
+)
+"""Values that do not belong: wrong types, negatives, None, huge numbers, odd strings."""
+
+
+def _items(docs: dict[str, dict[str, Any]]) -> list[tuple[str, str, int]]:
+    """(file, section, index) of every list item, the estate block as index -1."""
+    out = []
+    for name, doc in docs.items():
+        if not isinstance(doc, dict):
+            continue
+        for key, value in doc.items():
+            if key == "estate" and isinstance(value, dict):
+                out.append((name, key, -1))
+            elif isinstance(value, list):
+                out.extend((name, key, i) for i in range(len(value)))
+    return out
+
+
+def _get(docs: dict[str, dict[str, Any]], where: tuple[str, str, int]) -> Any:
+    name, section, index = where
+    block = docs[name][section]
+    return block if index < 0 else block[index]
+
+
+@st.composite
+def mutated_estates(draw: st.DrawFn) -> dict[str, bytes]:
+    """The valid-small files with one to three mutations applied."""
+    docs: dict[str, Any] = yaml.safe_load(yaml.safe_dump(BASE_DOCS))  # a deep copy
+    raw_edits: list[tuple[str, str, int, bytes]] = []
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        kind = draw(
+            st.sampled_from(
+                [
+                    "drop",
+                    "duplicate",
+                    "retarget",
+                    "retarget",
+                    "odd-value",
+                    "odd-value",
+                    "delete-key",
+                    "garbage",
+                    "truncate",
+                ]
+            )
+        )
+        items = _items(docs)
+        if kind in ("garbage", "truncate"):
+            name = draw(st.sampled_from(sorted(docs)))
+            offset = draw(st.integers(min_value=0, max_value=2000))
+            junk = draw(st.binary(min_size=1, max_size=8)) if kind == "garbage" else b""
+            raw_edits.append((kind, name, offset, junk))
+            continue
+        if not items:
+            continue
+        where = draw(st.sampled_from(items))
+        name, section, index = where
+        item = _get(docs, where)
+        if kind == "drop" and index >= 0:
+            del docs[name][section][index]
+        elif kind == "drop":
+            del docs[name][section]
+        elif kind == "duplicate" and index >= 0:
+            target = draw(st.sampled_from(sorted(docs)))
+            docs[target].setdefault(section, [])
+            if isinstance(docs[target][section], list):
+                docs[target][section].append(yaml.safe_load(yaml.safe_dump(item)))
+        elif kind == "retarget" and isinstance(item, dict):
+            fields = REFERENCE_FIELDS.get(section, []) or list(item)
+            key = draw(st.sampled_from(fields))
+            target = draw(st.sampled_from([*ALL_IDS, "missing-id", "wan", "hscn", "dspt"]))
+            current = item.get(key)
+            if key == "depends_on":
+                limit = draw(st.sampled_from([0, 2, 10, 1000]))
+                item[key] = [*(current or []), {"workload": target, "max_latency_ms": limit}]
+            elif isinstance(current, list):
+                item[key] = [*current, target] if draw(st.booleans()) else [target]
+            else:
+                item[key] = target
+        elif kind == "odd-value" and isinstance(item, dict) and item:
+            key = draw(st.sampled_from(sorted(item)))
+            item[key] = draw(odd_values)
+        elif kind == "delete-key" and isinstance(item, dict) and item:
+            del item[draw(st.sampled_from(sorted(item)))]
+    files = {
+        name: yaml.safe_dump(doc, sort_keys=False, allow_unicode=True).encode("utf-8")
+        for name, doc in docs.items()
+    }
+    for kind, name, offset, junk in raw_edits:
+        data = files[name]
+        at = min(offset, len(data))
+        files[name] = data[:at] + junk + data[at:] if kind == "garbage" else data[:at]
+    return files
+
+
+runner = CliRunner()
+
+
+@settings(
+    max_examples=200,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(files=mutated_estates())
+def test_mutated_estates_never_crash(files: dict[str, bytes]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for name, data in files.items():
+            (root / name).write_bytes(data)
+        loaded = load_and_validate(root)  # must not raise
+        names = set(files) | {str(root)}
+        for p in loaded.problems.items:
+            assert p.where.file in names, p.render()
+            assert p.message, p.render()
+            p.render()
+        result = runner.invoke(app, ["validate", str(root)])
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+        assert "Traceback" not in result.output
+        assert result.exit_code == (2 if loaded.problems.errors else 0), result.output
+
+
+def test_unmutated_base_is_valid() -> None:
+    """The fuzzer's starting point round-trips through yaml.safe_dump and stays valid."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, doc in BASE_DOCS.items():
+            (Path(tmp) / name).write_text(yaml.safe_dump(doc, sort_keys=False))
+        loaded = load_and_validate(tmp)
+        assert loaded.problems.items == []
