@@ -49,9 +49,10 @@ class Total:
     def items(self) -> int:
         return len(self.keys)
 
-    def add(self, amount: Fraction | float | int, key: Key) -> None:
+    def add(self, amount: Fraction | float | int, key: Key, *more: Key) -> None:
         self.value += q(amount)
         self.keys.add(key)
+        self.keys.update(more)
 
     def plus(self, other: Total, sign: int = 1) -> None:
         self.value += sign * other.value
@@ -95,7 +96,7 @@ def gbp(x: Fraction | float) -> str:
 def num(x: Fraction | float) -> str:
     """A quantity (racks, kW, ms, km, FTE, person-days) for a sentence."""
     value = float(x)
-    return f"{value:.6g}" if value != int(value) else f"{int(value)}"
+    return f"{value:.10g}" if value != int(value) else f"{int(value)}"
 
 
 def ceil_div(tickets: int, per_fte: float) -> int:

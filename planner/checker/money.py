@@ -49,9 +49,9 @@ class Shares:
 
     totals: dict[str, Total] = field(default_factory=lambda: defaultdict(Total))
 
-    def add(self, parts: dict[str, Fraction], key: Key) -> None:
+    def add(self, parts: dict[str, Fraction], key: Key, *more: Key) -> None:
         for o, amount in parts.items():
-            self.totals[o].add(amount, key)
+            self.totals[o].add(amount, key, *more)
 
     def of(self, o: str) -> Total:
         return self.totals.get(o, Total())
@@ -138,6 +138,10 @@ def compute(ctx: Ctx) -> Figures:
         d = inv.desk[desk_id]
         return q(d.fixed_cost) + fte * q(d.cost_per_fte)
 
+    def posts(desk_id: str, fte: int) -> list[Key]:
+        """A desk's cost is its fixed cost and one item per post (FTE x cost_per_fte)."""
+        return [("desk post", desk_id, str(k)) for k in range(fte)]
+
     # Steady costs and today's / the target's shares.
     for r in inv.rooms:
         cost, key = q(r.annual_cost), ("room", r.id)
@@ -149,13 +153,17 @@ def compute(ctx: Ctx) -> Figures:
             f.org_planned.add(_split(cost, racks_target[r.id], owner_room[r.id]), key)
     for d in inv.service_desks:
         key = ("desk", d.id)
-        before = desk_cost(d.id, f.fte_before[d.id])
-        f.desks_before.add(before, key)
-        f.org_baseline.add(_split(before, _tickets(ctx, today[d.id]), owner_desk[d.id]), key)
+        before, staff = desk_cost(d.id, f.fte_before[d.id]), posts(d.id, f.fte_before[d.id])
+        f.desks_before.add(before, key, *staff)
+        f.org_baseline.add(
+            _split(before, _tickets(ctx, today[d.id]), owner_desk[d.id]), key, *staff
+        )
         if ctx.desk_kept(d.id):
-            after = desk_cost(d.id, f.fte_after[d.id])
-            f.desks_after.add(after, key)
-            f.org_planned.add(_split(after, _tickets(ctx, plan[d.id]), owner_desk[d.id]), key)
+            after, staff = desk_cost(d.id, f.fte_after[d.id]), posts(d.id, f.fte_after[d.id])
+            f.desks_after.add(after, key, *staff)
+            f.org_planned.add(
+                _split(after, _tickets(ctx, plan[d.id]), owner_desk[d.id]), key, *staff
+            )
 
     # One-off costs, each in the month it falls, and their shares.
     T = ctx.T
@@ -206,15 +214,18 @@ def compute(ctx: Ctx) -> Figures:
         for d in inv.service_desks:
             key = ("desk", d.id)
             if ctx.desk_kept(d.id):
-                cost = desk_cost(d.id, f.fte_after[d.id]) / 12
+                fte = f.fte_after[d.id]
                 served = plan[d.id]
             elif m < ctx.desk_close_index(d.id):
-                cost = desk_cost(d.id, f.fte_before[d.id]) / 12
+                fte = f.fte_before[d.id]
                 served = []  # its organisations changed desk in month 0
             else:
                 continue
-            planned.add(cost, key)
-            f.org_horizon_planned.add(_split(cost, _tickets(ctx, served), owner_desk[d.id]), key)
+            cost, staff = desk_cost(d.id, fte) / 12, posts(d.id, fte)
+            planned.add(cost, key, *staff)
+            f.org_horizon_planned.add(
+                _split(cost, _tickets(ctx, served), owner_desk[d.id]), key, *staff
+            )
         f.planned_m.append(planned)
     return f
 
