@@ -72,7 +72,28 @@ def describe(ep: EstateProblem, key: GuardKey, limits: LimitOptions) -> str:
         return f"{a.id} and {b.id} must run on different sites{apart} (rule 7, resilience)"
     if kind == "keep":
         assert isinstance(arg, int)
-        return f"room {p.rooms[arg].id} is marked keep: true (rule 8)"
+        room = inv.room[p.rooms[arg].id]
+        if room.keep:
+            return f"room {room.id} is marked keep: true (rule 8)"
+        return (
+            f"room {room.id} may not close before {room.earliest_close}, after the "
+            f"horizon, so it stays open (earliest_close; rule 10)"
+        )
+    if kind == "cannot-move":
+        assert isinstance(arg, int)
+        w = inv.workload[p.workloads[arg].id]
+        return (
+            f"{w.id} cannot move within the horizon (window {w.not_before or 'start'} to "
+            f"{w.not_after or 'end'}, {w.migration_days:g} person-days against "
+            f"{inv.estate.migration_days_per_month:g} a month), so it stays in {w.room} "
+            f"(rule 10)"
+        )
+    if kind == "migration-budget":
+        est = inv.estate
+        return (
+            f"all moves together may take at most {est.migration_days_per_month:g} "
+            f"person-days a month over the {est.horizon_years}-year horizon (rule 10)"
+        )
     if kind == "close":
         assert isinstance(arg, int)
         return f"room {p.rooms[arg].id} is marked close: true (rule 8)"

@@ -5,6 +5,12 @@ applied, so the model only ever sees legal options:
 
 * rule 1 (pinned) and rule 8 (close): a pinned workload's only option is
   today's room; rooms with ``close: true`` are nobody's option;
+* rule 10 (what the migration can do at all): a workload that cannot move
+  within the horizon (its not_before/not_after window misses it, or its
+  migration_days exceed migration_days_per_month, since a move happens in one
+  month) keeps today's room; an existing room whose earliest_close leaves no
+  closing month in the horizon stays open; the total person-days of all moves
+  fit the horizon (``migration-budget`` family);
 * rule 3 (accreditation) and rule 5 (user latency): a room is an option of a
   workload only if it holds every accreditation the zone requires and every
   user site reaches it within ``max_latency_ms`` over the zone's networks.
@@ -31,9 +37,12 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from planner.calendar import Calendar
 from planner.geo import great_circle_km
 from planner.graph import EstateGraph
 from planner.inventory.model import Inventory
+from planner.inventory.model import Room as InvRoom
+from planner.inventory.model import Workload as InvWorkload
 from planner.solver.problem import Desk, Organisation, Problem, Room, SitePairRule, Workload
 
 PENCE = 100
@@ -87,16 +96,39 @@ class EstateProblem:
         return self.problem.workloads[w].id
 
 
+DAYS_SCALE = 100
+
+
+def can_move(w: InvWorkload, inv: Inventory, cal: Calendar) -> bool:
+    """Whether the migration could move the workload at all (rule 10)."""
+    if w.pinned or w.migration_days > inv.estate.migration_days_per_month + 1e-9:
+        return False
+    lo = max(0, cal.month_of(w.not_before)) if w.not_before else 0
+    hi = min(cal.months - 1, cal.month_of(w.not_after)) if w.not_after else cal.months - 1
+    return lo <= hi
+
+
+def can_close(room: InvRoom, cal: Calendar) -> bool:
+    """Whether an existing room could close within the horizon (earliest_close)."""
+    if room.earliest_close is None:
+        return True
+    return max(1, cal.first_month_after(room.earliest_close)) <= cal.months
+
+
 def _blocked_rules(
     graph: EstateGraph, inv: Inventory, wid: str, rooms: Iterable[str]
 ) -> list[tuple[str, str]]:
     """(room, rule) for each rule that rules the room out for the workload."""
     w = inv.workload[wid]
+    cal = Calendar(inv.estate.start, inv.estate.horizon_years)
+    stuck = not w.pinned and not can_move(w, inv, cal)
     out = []
     for rid in rooms:
         room = inv.room[rid]
         if w.pinned and rid != w.room:
             out.append((rid, "pinned"))
+        if stuck and rid != w.room:
+            out.append((rid, "cannot-move"))
         for ex in graph.exclusions(w, room):
             rule = {"unreachable": "latency"}.get(ex.rule, ex.rule)
             if rule != "size":  # capacity rules out a room too small; no guard of its own
@@ -116,6 +148,7 @@ def build_problem(
     limits = limits or LimitOptions()
     est = inv.estate
     annuity = annuity_factor(est.horizon_years, est.discount_rate)
+    cal = Calendar(est.start, est.horizon_years)
 
     sites = tuple(s.id for s in inv.sites)
     site_ix = {s: i for i, s in enumerate(sites)}
@@ -139,7 +172,7 @@ def build_problem(
             ),
             cost_closed=pence(r.closure_cost) if r.status == "existing" else 0,
             existing=r.status == "existing",
-            must_open=r.keep,
+            must_open=r.keep or (r.status == "existing" and not can_close(r, cal)),
             must_close=r.close,
             counts_to_limit=inv.in_shared_service(inv.site[r.site].organisation),
         )
@@ -152,6 +185,8 @@ def build_problem(
     option_sites: list[set[int]] = []
     for w in inv.workloads:
         allowed = graph.admissible_rooms(w)
+        if not can_move(w, inv, cal):
+            allowed = [rid for rid in allowed if rid == w.room]
         move = pence(w.migration_cost)
         options = tuple((room_ix[rid], 0 if rid == w.room else move) for rid in allowed)
         blocked: tuple[tuple[int, str], ...] = ()
@@ -275,6 +310,7 @@ def build_problem(
         conflict_reason=reason,
         site_rules=tuple(rules),
         max_rooms=limits.max_rooms,
+        move_budget=round(cal.months * est.migration_days_per_month * DAYS_SCALE),
         desks=desks,
         organisations=tuple(organisations),
         max_desks=limits.max_desks,

@@ -62,6 +62,8 @@ class Workload:
     workload use them unless the rule's assumption holds."""
     blocked_cost: int = 0
     """Assignment cost of a blocked room in the explanation model (costs are ignored there)."""
+    move_days: int = 0
+    """Effort (scaled person-days) a move away from ``today`` takes; see ``move_budget``."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,9 @@ class Problem:
     """Why each pair conflicts: 'separate' or 'isolation:<zone>'."""
     site_rules: tuple[SitePairRule, ...] = ()
     max_rooms: int | None = None
+    move_budget: int | None = None
+    """Most total ``move_days`` of the workloads that leave ``today`` (the migration team's
+    capacity over the whole horizon), if limited."""
     desks: tuple[Desk, ...] = ()
     organisations: tuple[Organisation, ...] = ()
     max_desks: int | None = None

@@ -15,6 +15,7 @@ from planner.solver.families import (
     capacity,
     dependency,
     desks,
+    migration,
     objective,
     resilience,
     rooms,
@@ -34,6 +35,7 @@ FAMILIES: dict[str, Family] = {
     "dependency-latency": dependency.add,
     "resilience": resilience.add,
     "rooms": rooms.add,
+    "migration-budget": migration.add,
     "desks": desks.add,
     "objective": objective.add,
 }

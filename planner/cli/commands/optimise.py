@@ -1,0 +1,127 @@
+"""`planner optimise ESTATE_DIR --out PLAN_DIR`: choose the consolidation and schedule it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+from rich.live import Live
+from rich.text import Text
+
+from planner.cli import app
+from planner.cli.common import (
+    EXIT_INFEASIBLE,
+    console,
+    err,
+    fail,
+    is_terminal,
+    load_valid_estate,
+)
+from planner.optimise import OptimiseOptions, optimise
+from planner.outputs import PlanBug, terminal_summary, write_plan_dir
+from planner.solver.solve import Progress
+
+
+def _progress_text(stage: str, progress: Progress | None) -> Text:
+    text = Text(f"{stage}", style="bold")
+    if progress is not None:
+        obj = f"GBP {progress.objective:,.0f}" if progress.objective is not None else "-"
+        bound = f"GBP {progress.bound:,.0f}" if progress.bound is not None else "-"
+        gap = f"{progress.gap:.2%}" if progress.gap is not None else "-"
+        text.append(
+            f"   objective {obj}   bound {bound}   gap {gap}   "
+            f"{progress.elapsed_s:5.1f} s   {progress.solutions} plan(s)",
+            style="",
+        )
+    return text
+
+
+@app.command("optimise")
+def optimise_command(
+    estate_dir: Path = typer.Argument(..., help="Estate directory (validated first)."),
+    out: Path = typer.Option(
+        ...,
+        "--out",
+        "-o",
+        help="Plan directory to write plan.json and the reports into (created if missing).",
+    ),
+    max_rooms: int | None = typer.Option(
+        None,
+        "--max-rooms",
+        min=0,
+        help="Most machine rooms open in the plan (counting the "
+        "shared service's rooms: estate.shared_service).",
+    ),
+    max_desks: int | None = typer.Option(
+        None, "--max-desks", min=0, help="Most service desks open in the plan."
+    ),
+    time_limit: float = typer.Option(
+        60.0,
+        "--time-limit",
+        min=0.1,
+        help="Seconds for the solver (each of the target and the schedule).",
+    ),
+    workers: int = typer.Option(
+        os.cpu_count() or 1,
+        "--workers",
+        min=1,
+        help="CP-SAT search workers (default: number of cores). With 1, "
+        "the time limit is deterministic and runs are reproducible.",
+    ),
+    seed: int = typer.Option(0, "--seed", help="Random seed of the search."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary."),
+    no_reasons: bool = typer.Option(
+        False,
+        "--no-reasons",
+        help="Skip the re-solves that measure why each room stays open (small estates).",
+    ),
+) -> None:
+    """Choose which rooms and desks stay, where every workload goes and in what month it moves;
+    write PLAN_DIR/plan.json and the reports.
+
+    Exit 0 with a plan; 2 if the estate is invalid; 3 if no plan exists (plan.json then
+    holds the explanation).
+
+    Example:  planner optimise inventories/cheshire --out plans/cheshire --max-rooms 2
+    """
+    loaded = load_valid_estate(estate_dir, quiet=quiet)
+    options = OptimiseOptions(
+        max_rooms=max_rooms,
+        max_desks=max_desks,
+        time_limit_s=time_limit,
+        workers=workers,
+        seed=seed,
+        explain_reasons=not no_reasons,
+    )
+    live_enabled = not quiet and is_terminal()
+    state: dict[str, object] = {"stage": "starting", "progress": None}
+
+    if live_enabled:
+        with Live(
+            _progress_text("starting", None), console=err, refresh_per_second=4, transient=True
+        ) as live:
+
+            def on_stage(name: str) -> None:
+                state["stage"] = name
+                live.update(_progress_text(name, state["progress"]))  # type: ignore[arg-type]
+
+            def on_progress(progress: Progress) -> None:
+                state["progress"] = progress
+                live.update(_progress_text(str(state["stage"]), progress))
+
+            result = optimise(loaded, options, on_progress, on_stage)
+    else:
+        result = optimise(loaded, options)
+    try:
+        write_plan_dir(result.plan, out, loaded)
+    except OSError as exc:
+        fail(f"cannot write the plan to {out}: {exc}")
+    except PlanBug as bug:
+        err.print(str(bug), style="bold red", markup=False)
+        raise typer.Exit(70) from None
+    if not quiet:
+        console.print(terminal_summary(result.plan))
+        console.print(f"wrote {out / 'plan.json'}")
+    if not result.feasible:
+        raise typer.Exit(EXIT_INFEASIBLE)

@@ -1,0 +1,162 @@
+"""`planner optimise`: estate -> target estate -> schedule -> plan, checked, written.
+
+The flow, one way: the validated inventory and its graph become the solver's
+problem (:mod:`planner.problem`); CP-SAT chooses the target estate
+(:mod:`planner.solver`); the migration is dated month by month
+(:mod:`planner.schedule`); money, staff and reasons are derived
+(:mod:`planner.finance`, :mod:`planner.staff`, :mod:`planner.reasons`); the
+plan is assembled (:mod:`planner.plan`) and verified by the independent
+checker (:mod:`planner.checker`) before anything is written.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planner.explain import explain_infeasible
+from planner.graph import EstateGraph
+from planner.inventory.load import Loaded
+from planner.plan import feasible_plan, header, infeasible_plan
+from planner.problem import LimitOptions, build_problem
+from planner.reasons import counterfactuals, desk_reasons, move_reasons, room_reasons
+from planner.schedule import Schedule, Target, schedule_migration
+from planner.solver.solve import Outcome, Progress, SolveOptions, Status, solve
+from planner.timeline import Timeline
+
+
+@dataclass(frozen=True)
+class OptimiseOptions:
+    max_rooms: int | None = None
+    max_desks: int | None = None
+    time_limit_s: float = 60.0
+    workers: int = 2
+    seed: int = 0
+    explain_reasons: bool = True
+    """Measure why rooms stay open by re-solving (small estates only)."""
+
+    def as_plan_options(self) -> dict[str, Any]:
+        return {
+            "max_rooms": self.max_rooms,
+            "max_desks": self.max_desks,
+            "time_limit_s": self.time_limit_s,
+            "workers": self.workers,
+            "seed": self.seed,
+        }
+
+
+@dataclass
+class OptimiseResult:
+    plan: dict[str, Any]
+    outcome: Outcome
+    schedule: Schedule | None = None
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def feasible(self) -> bool:
+        return self.plan["solver"]["status"] in ("optimal", "feasible")
+
+
+def optimise(
+    loaded: Loaded,
+    options: OptimiseOptions,
+    on_progress: Callable[[Progress], None] | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> OptimiseResult:
+    """Plan a valid, loaded estate. Raises nothing for an infeasible estate: the plan says so."""
+
+    def stage(name: str) -> None:
+        if on_stage is not None:
+            on_stage(name)
+
+    inv = loaded.inventory
+    limits = LimitOptions(options.max_rooms, options.max_desks)
+    head = header(loaded.root, inv.estate.name, options.as_plan_options())
+    timings: dict[str, float] = {}
+    t0 = time.monotonic()
+    stage("building the model")
+    graph = EstateGraph(inv)
+    ep = build_problem(inv, graph, limits)
+    timings["build"] = time.monotonic() - t0
+
+    stage("choosing the target estate")
+    outcome = solve(
+        ep.problem,
+        SolveOptions(time_limit_s=options.time_limit_s, workers=options.workers, seed=options.seed),
+        on_progress,
+    )
+    timings["solve"] = outcome.wall_s
+    if outcome.solution is None:
+        if outcome.status is Status.INFEASIBLE:
+            stage("explaining why no plan exists")
+            lines, _ = explain_infeasible(ep, limits, time_limit_s=min(60.0, options.time_limit_s))
+            if not lines:
+                lines = [
+                    "CP-SAT proved that no plan satisfies every rule, but no smaller set "
+                    "of conflicting rules was found in time"
+                ]
+        else:
+            lines = [
+                f"no plan was found within --time-limit {options.time_limit_s:g} s and "
+                "none was proved impossible; allow more time"
+            ]
+        return OptimiseResult(
+            infeasible_plan(head, ep, outcome, None, lines), outcome, stages=timings
+        )
+
+    sol = outcome.solution
+    p = ep.problem
+    target = Target(
+        room_of={wl.id: p.rooms[sol.assignment[w]].id for w, wl in enumerate(p.workloads)},
+        open_rooms=frozenset(room.id for r, room in enumerate(p.rooms) if sol.room_open[r]),
+        desk_of={org.id: p.desks[sol.desk_of[o]].id for o, org in enumerate(p.organisations)},
+    )
+    stage("scheduling the migration month by month")
+    t1 = time.monotonic()
+    schedule = schedule_migration(
+        inv,
+        graph,
+        target,
+        time_limit_s=options.time_limit_s,
+        workers=options.workers,
+        seed=options.seed,
+    )
+    timings["schedule"] = time.monotonic() - t1
+    if schedule.status not in ("optimal", "feasible"):
+        lines = [
+            "the cheapest target estate was found, but its migration cannot be "
+            "scheduled month by month within the horizon; these rules conflict:",
+            *schedule.explanation,
+        ]
+        return OptimiseResult(
+            infeasible_plan(head, ep, outcome, schedule, lines), outcome, schedule, timings
+        )
+
+    stage("measuring the reasons")
+    t2 = time.monotonic()
+    tl = Timeline(inv, target, schedule)
+    measured: dict[str, str] = {}
+    if options.explain_reasons and outcome.objective is not None:
+        measured = counterfactuals(
+            ep,
+            limits,
+            outcome.objective,
+            target.open_rooms,
+            workers=options.workers,
+            seed=options.seed,
+        )
+    reasons = {
+        "rooms": room_reasons(ep, target, schedule, measured),
+        "moves": move_reasons(ep, target, schedule),
+        "desks": desk_reasons(ep, target, tl.desk_fte_after),
+    }
+    timings["reasons"] = time.monotonic() - t2
+    plan = feasible_plan(head, ep, outcome, target, schedule, reasons)
+    return OptimiseResult(plan, outcome, schedule, timings)
+
+
+def plan_path(out_dir: Path) -> Path:
+    return out_dir / "plan.json"

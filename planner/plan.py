@@ -1,0 +1,280 @@
+"""Assemble plan.json (docs/plan-format.md) and write files atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from planner import __version__
+from planner.calendar import Calendar
+from planner.finance import finance
+from planner.inventory.load import inventory_sha256
+from planner.problem import EstateProblem
+from planner.schedule import Schedule, Target
+from planner.solver.solve import Outcome
+from planner.staff import staff
+from planner.timeline import Timeline, desk_fte
+
+FORMAT = "planner-plan/1"
+VOLATILE_KEYS = (("created",), ("solver", "wall_s"), ("solver", "schedule_wall_s"))
+"""Keys that differ between two otherwise identical runs (timestamps and timings)."""
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def header(estate_dir: Path, name: str, options: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "estate": name,
+        "inventory_sha256": inventory_sha256(estate_dir),
+        "planner_version": __version__,
+        "created": _now(),
+        "options": options,
+    }
+
+
+def _solver_section(
+    outcome: Outcome,
+    objective: float | None,
+    annuity: float,
+    schedule: Schedule | None,
+    status: str,
+    breakdown: dict[str, float] | None = None,
+) -> dict[str, Any]:
+    bound = outcome.bound
+    if objective is not None and bound is not None and outcome.status.value == "optimal":
+        bound = objective
+    gap = None
+    if objective is not None and bound is not None:
+        gap = 0.0 if abs(objective - bound) < 0.005 else max(0.0, (objective - bound) / objective)
+    return {
+        "status": status,
+        "objective": round(objective, 2) if objective is not None else None,
+        "bound": round(bound, 2) if bound is not None else None,
+        "gap": round(gap, 6) if gap is not None else None,
+        "wall_s": round(outcome.wall_s, 3),
+        "target_status": outcome.status.value,
+        "annuity_factor": round(annuity, 10),
+        "breakdown": breakdown or {},
+        "schedule_status": schedule.status if schedule else None,
+        "schedule_gap": schedule.gap if schedule else None,
+        "schedule_wall_s": round(schedule.wall_s, 3) if schedule else None,
+    }
+
+
+def infeasible_plan(
+    head: dict[str, Any],
+    ep: EstateProblem,
+    outcome: Outcome,
+    schedule: Schedule | None,
+    explanation: list[str],
+) -> dict[str, Any]:
+    """A plan with no decisions and the reasons no plan exists."""
+    inv = ep.inventory
+    baseline = sum(r.annual_cost for r in inv.rooms if r.status == "existing")
+    tickets: dict[str, int] = defaultdict(int)
+    for o in inv.organisations:
+        tickets[o.desk] += o.tickets_per_year
+    baseline += sum(
+        d.fixed_cost + desk_fte(tickets[d.id], d.tickets_per_fte) * d.cost_per_fte
+        for d in inv.service_desks
+    )
+    status = (
+        "infeasible" if outcome.status.value in ("infeasible", "optimal", "feasible") else "unknown"
+    )
+    return {
+        **head,
+        "solver": _solver_section(outcome, None, ep.annuity, schedule, status),
+        "rooms": [],
+        "desks": [],
+        "assignments": [],
+        "desk_assignments": [],
+        "waves": [],
+        "move_groups": [],
+        "costs": {"baseline_steady": round(baseline, 2), "planned_steady": None, "one_off": None},
+        "years": [],
+        "organisations": [],
+        "staff": {
+            "desk_fte_before": None,
+            "desk_fte_after": None,
+            "ops_fte_before": None,
+            "ops_fte_after": None,
+        },
+        "explanation": explanation,
+    }
+
+
+def feasible_plan(
+    head: dict[str, Any],
+    ep: EstateProblem,
+    outcome: Outcome,
+    target: Target,
+    schedule: Schedule,
+    reasons: dict[str, dict[str, str]],
+) -> dict[str, Any]:
+    """The full plan for a target estate and its schedule."""
+    inv = ep.inventory
+    cal = Calendar(inv.estate.start, inv.estate.horizon_years)
+    tl = Timeline(inv, target, schedule)
+    money = finance(tl)
+
+    def month(m: int | None) -> str | None:
+        return cal.label(m) if m is not None else None
+
+    used_before: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    used_after: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    zones_before: dict[str, set[str]] = defaultdict(set)
+    zones_after: dict[str, set[str]] = defaultdict(set)
+    for w in inv.workloads:
+        to = target.room_of[w.id]
+        used_before[w.room][0] += w.racks
+        used_before[w.room][1] += w.power_kw
+        used_after[to][0] += w.racks
+        used_after[to][1] += w.power_kw
+        zones_before[w.room].add(w.zone)
+        zones_after[to].add(w.zone)
+
+    rooms = []
+    for r in inv.rooms:
+        is_open = r.id in target.open_rooms
+        if r.status == "existing":
+            decision = "keep" if is_open else "close"
+        else:
+            decision = "open" if is_open else "unused"
+        rooms.append(
+            {
+                "id": r.id,
+                "decision": decision,
+                "close_month": month(schedule.close_month.get(r.id)),
+                "open_month": month(
+                    schedule.open_month.get(r.id, 0 if decision == "open" else None)
+                ),
+                "site": r.site,
+                "organisation": inv.site[r.site].organisation,
+                "status": r.status,
+                "annual_cost": r.annual_cost,
+                "racks": r.racks,
+                "power_kw": r.power_kw,
+                "racks_used_before": round(used_before[r.id][0], 4),
+                "racks_used_after": round(used_after[r.id][0], 4),
+                "power_used_before": round(used_before[r.id][1], 4),
+                "power_used_after": round(used_after[r.id][1], 4),
+                "zones_before": sorted(zones_before[r.id]),
+                "zones_after": sorted(zones_after[r.id]),
+                "accreditations": list(r.accreditations),
+                "ops_fte": r.ops_fte,
+                "reason": reasons["rooms"].get(r.id, ""),
+            }
+        )
+    serving: dict[str, list[str]] = defaultdict(list)
+    for o in inv.organisations:
+        serving[target.desk_of[o.id]].append(o.id)
+    desks = [
+        {
+            "id": d.id,
+            "decision": "keep" if d.id in tl.open_desks else "close",
+            "fte": tl.desk_fte_after[d.id] if d.id in tl.open_desks else 0,
+            "fte_before": tl.desk_fte_before[d.id],
+            "close_month": month(schedule.desk_close_month.get(d.id)),
+            "site": d.site,
+            "organisation": inv.site[d.site].organisation,
+            "seats": d.seats,
+            "organisations": serving.get(d.id, []),
+            "reason": reasons["desks"].get(d.id, ""),
+        }
+        for d in inv.service_desks
+    ]
+    assignments = []
+    for w in inv.workloads:
+        to = target.room_of[w.id]
+        moves = to != w.room
+        assignments.append(
+            {
+                "workload": w.id,
+                "from": w.room,
+                "to": to,
+                "month": month(schedule.move_month.get(w.id)),
+                "organisation": w.organisation,
+                "zone": w.zone,
+                "name": w.name,
+                "migration_cost": w.migration_cost if moves else 0.0,
+                "migration_days": w.migration_days if moves else 0.0,
+                "reason": reasons["moves"].get(w.id, ""),
+            }
+        )
+    desk_assignments = [
+        {
+            "organisation": o.id,
+            "desk": target.desk_of[o.id],
+            "from": o.desk,
+            "month": month(schedule.desk_switch_month.get(o.id)),
+        }
+        for o in inv.organisations
+    ]
+    by_month: dict[int, list[str]] = defaultdict(list)
+    for w in inv.workloads:
+        if w.id in schedule.move_month:
+            by_month[schedule.move_month[w.id]].append(w.id)
+    waves = [
+        {
+            "month": cal.label(m),
+            "workloads": wids,
+            "days": round(sum(inv.workload[w].migration_days for w in wids), 4),
+            "cost": round(sum(inv.workload[w].migration_cost for w in wids), 2),
+        }
+        for m, wids in sorted(by_month.items())
+    ]
+    status = outcome.status.value
+    return {
+        **head,
+        "solver": _solver_section(
+            outcome, money["objective"], ep.annuity, schedule, status, money["breakdown"]
+        ),
+        "rooms": rooms,
+        "desks": desks,
+        "assignments": assignments,
+        "desk_assignments": desk_assignments,
+        "waves": waves,
+        "move_groups": schedule.move_groups,
+        "costs": money["costs"],
+        "years": money["years"],
+        "finance": money["finance"],
+        "organisations": money["organisations"],
+        "staff": staff(tl),
+        "explanation": [],
+    }
+
+
+def dumps(plan: dict[str, Any]) -> str:
+    return json.dumps(plan, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write a file so that readers see the old or the new content, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode() if isinstance(text, str) else text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def without_volatile(plan: dict[str, Any]) -> dict[str, Any]:
+    """A copy without timestamps and timings (for comparing runs)."""
+    copy = json.loads(json.dumps(plan))
+    for path in VOLATILE_KEYS:
+        node = copy
+        for key in path[:-1]:
+            node = node.get(key, {})
+        node.pop(path[-1], None)
+    return copy

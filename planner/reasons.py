@@ -1,0 +1,187 @@
+"""The main reason behind each decision, in words a programme board can check.
+
+Facts come from the plan itself (what moves where, what it costs). For small
+estates the reason a room stays open, or a candidate stays unused, is also
+measured: the problem is solved again with that room forced the other way,
+and the reason states the difference in the objective, or, if no legal plan
+exists that way, the rules that forbid it (an explained infeasibility).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import defaultdict
+
+from planner.calendar import Calendar
+from planner.explain import describe
+from planner.problem import EstateProblem, LimitOptions, build_problem
+from planner.schedule import Schedule, Target
+from planner.solver.core import find_core
+from planner.solver.solve import SolveOptions, Status, solve
+
+COUNTERFACTUAL_MAX_ROOMS = 40
+"""Estates with more rooms than this get factual reasons only (no re-solves)."""
+
+
+def _money(amount: float) -> str:
+    return f"GBP {amount:,.0f}"
+
+
+def counterfactuals(
+    ep: EstateProblem,
+    limits: LimitOptions,
+    objective: float,
+    open_rooms: frozenset[str],
+    *,
+    budget_s: float = 30.0,
+    workers: int = 1,
+    seed: int = 0,
+) -> dict[str, str]:
+    """For each kept room and unused candidate: what forcing it the other way would do."""
+    p = ep.problem
+    if len(p.rooms) > COUNTERFACTUAL_MAX_ROOMS:
+        return {}
+    out: dict[str, str] = {}
+    start = time.monotonic()
+    for r, room in enumerate(p.rooms):
+        left = budget_s - (time.monotonic() - start)
+        if left <= 0.5:
+            break
+        is_open = room.id in open_rooms
+        if is_open and room.must_open:
+            continue
+        if not is_open and (room.existing or room.must_close):
+            continue
+        flipped = dataclasses.replace(room, must_open=not is_open, must_close=is_open)
+        variant = dataclasses.replace(p, rooms=(*p.rooms[:r], flipped, *p.rooms[r + 1 :]))
+        outcome = solve(
+            variant, SolveOptions(time_limit_s=min(10.0, left), workers=workers, seed=seed)
+        )
+        if outcome.status in (Status.OPTIMAL, Status.FEASIBLE) and outcome.objective is not None:
+            delta = outcome.objective - objective
+            qualifier = "" if outcome.status is Status.OPTIMAL else "at least "
+            if is_open:
+                out[room.id] = (
+                    f"keeping it is {qualifier}{_money(delta)} cheaper (one-off plus "
+                    f"{ep.annuity:.2f} years of running cost) than the best plan "
+                    "that closes it"
+                )
+            else:
+                out[room.id] = (
+                    f"opening it would cost {qualifier}{_money(delta)} more than the plan"
+                )
+        elif outcome.status is Status.INFEASIBLE:
+            explain_ep = build_problem(ep.inventory, ep.graph, limits, explain=True)
+            er = explain_ep.problem
+            flipped_e = dataclasses.replace(er.rooms[r], must_open=not is_open, must_close=is_open)
+            er = dataclasses.replace(er, rooms=(*er.rooms[:r], flipped_e, *er.rooms[r + 1 :]))
+            core = find_core(er, time_limit_s=max(1.0, min(5.0, left)))
+            verb = "close" if is_open else "open"
+            if core is None:
+                out[room.id] = f"no legal plan can {verb} it"
+            else:
+                rules = [
+                    describe(dataclasses.replace(explain_ep, problem=er), key, limits)
+                    for key in core.keys
+                    if key[:2] not in (("close", r), ("keep", r))
+                ]
+                out[room.id] = f"no legal plan can {verb} it: " + "; ".join(rules)
+    return out
+
+
+def room_reasons(
+    ep: EstateProblem, target: Target, schedule: Schedule, measured: dict[str, str]
+) -> dict[str, str]:
+    inv = ep.inventory
+    cal = Calendar(inv.estate.start, inv.estate.horizon_years)
+    leaving: dict[str, list[str]] = defaultdict(list)
+    entering: dict[str, list[str]] = defaultdict(list)
+    for w in inv.workloads:
+        to = target.room_of[w.id]
+        if to != w.room:
+            leaving[w.room].append(w.id)
+            entering[to].append(w.id)
+    out: dict[str, str] = {}
+    for r in inv.rooms:
+        moved_out = leaving[r.id]
+        dests = sorted({target.room_of[w] for w in moved_out})
+        if r.status == "existing" and r.id not in target.open_rooms:
+            when = cal.label(schedule.close_month[r.id]) if r.id in schedule.close_month else "?"
+            why = "marked close: true" if r.close else f"saves {_money(r.annual_cost)} a year"
+            moves = (
+                f"its {len(moved_out)} workload(s) move to {', '.join(dests)}"
+                if moved_out
+                else "it hosts nothing"
+            )
+            out[r.id] = (
+                f"closes from {when}: {why}; {moves}; one-off closure {_money(r.closure_cost)}"
+            )
+        elif r.status == "existing":
+            if r.keep:
+                out[r.id] = "marked keep: true"
+            elif r.id in measured:
+                out[r.id] = measured[r.id]
+            else:
+                staying = sum(1 for w in inv.workloads if target.room_of[w.id] == r.id)
+                out[r.id] = f"stays open for {staying} workload(s) ({len(entering[r.id])} arriving)"
+            if r.earliest_close and r.id not in measured and not r.keep:
+                out[r.id] += f"; it may not close before {r.earliest_close}"
+        elif r.id in target.open_rooms:
+            month = schedule.open_month.get(r.id)
+            when = cal.label(month) if month is not None else cal.label(0)
+            sources = sorted({inv.workload[w].room for w in entering[r.id]})
+            out[r.id] = (
+                f"opened from {when} for {len(entering[r.id])} workload(s) from "
+                f"{', '.join(sources) or 'nowhere'}; {_money(r.annual_cost)} a year "
+                f"and {_money(r.open_cost)} to open"
+            )
+        else:
+            out[r.id] = measured.get(r.id, "not opened: the plan is cheaper without it")
+    return out
+
+
+def move_reasons(ep: EstateProblem, target: Target, schedule: Schedule) -> dict[str, str]:
+    inv = ep.inventory
+    group_of = {w: g for g in schedule.move_groups for w in g}
+    out: dict[str, str] = {}
+    for w in inv.workloads:
+        to = target.room_of[w.id]
+        if to == w.room:
+            continue
+        if w.room not in target.open_rooms:
+            why = f"{w.room} closes"
+        else:
+            why = f"{w.room} stays open, but {to} is part of the cheapest plan found"
+        zone = inv.zone[w.zone]
+        facts = []
+        if zone.requires:
+            facts.append(f"{to} holds {', '.join(zone.requires)}")
+        if w.max_latency_ms is not None and w.users:
+            facts.append(f"within {w.max_latency_ms:g} ms of its users")
+        text = f"{why}; moves to {to}" + (f" ({', '.join(facts)})" if facts else "")
+        group = group_of.get(w.id)
+        if group:
+            others = [g for g in group if g != w.id]
+            text += f"; moves in the same month as {', '.join(others)} (dependency or DR pair)"
+        out[w.id] = text
+    return out
+
+
+def desk_reasons(ep: EstateProblem, target: Target, fte: dict[str, int]) -> dict[str, str]:
+    inv = ep.inventory
+    serving: dict[str, list[str]] = defaultdict(list)
+    for o in inv.organisations:
+        serving[target.desk_of[o.id]].append(o.id)
+    out: dict[str, str] = {}
+    for d in inv.service_desks:
+        if d.id in serving:
+            out[d.id] = f"serves {', '.join(serving[d.id])} with {fte[d.id]} FTE in {d.seats} seats"
+        else:
+            moved = [o.id for o in inv.organisations if o.desk == d.id]
+            dest = sorted({target.desk_of[o] for o in moved})
+            verb = "moves" if len(moved) == 1 else "move"
+            out[d.id] = f"closes: saves {_money(d.fixed_cost)} a year fixed cost" + (
+                f"; {', '.join(moved)} {verb} to {', '.join(dest)}" if moved else ""
+            )
+    return out

@@ -1,0 +1,146 @@
+"""The estate month by month: which rooms and desks are open, who is where, what falls due.
+
+Built from the target estate and its schedule, following the month semantics
+of docs/plan-format.md; finance and staff read it, so they agree on every
+month by construction.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from planner.calendar import Calendar
+from planner.inventory.model import Inventory
+from planner.schedule import Schedule, Target
+
+EPS = 1e-9
+
+
+def desk_fte(tickets: float, tickets_per_fte: float) -> int:
+    """FTE of a desk serving ``tickets`` a year: ceil(tickets / tickets_per_fte)."""
+    return math.ceil(tickets / tickets_per_fte - EPS) if tickets > 0 else 0
+
+
+@dataclass(frozen=True)
+class OneOff:
+    """A one-off cost falling in a month."""
+
+    month: int
+    kind: str
+    """migration | room_closure | room_opening | desk_closure"""
+    item: str
+    amount: float
+
+
+@dataclass
+class Timeline:
+    """Target + schedule, read month by month."""
+
+    inv: Inventory
+    target: Target
+    schedule: Schedule
+    cal: Calendar = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cal = Calendar(self.inv.estate.start, self.inv.estate.horizon_years)
+
+    @property
+    def months(self) -> int:
+        return self.cal.months
+
+    # ----------------------------------------------------------------- rooms
+    def room_open_in(self, room_id: str, m: int) -> bool:
+        room = self.inv.room[room_id]
+        if room.status == "existing":
+            if room_id in self.target.open_rooms:
+                return True
+            return m < self.schedule.close_month[room_id]
+        if room_id not in self.target.open_rooms:
+            return False
+        return m >= self.schedule.open_month.get(room_id, 0)
+
+    def location(self, workload_id: str, m: int) -> str:
+        """Room of the workload in month m (post-move state)."""
+        w = self.inv.workload[workload_id]
+        t = self.schedule.move_month.get(workload_id)
+        if t is None or m < t:
+            return w.room
+        return self.target.room_of[workload_id]
+
+    # ----------------------------------------------------------------- desks
+    @cached_property
+    def desk_fte_before(self) -> dict[str, int]:
+        served: dict[str, int] = {d.id: 0 for d in self.inv.service_desks}
+        for o in self.inv.organisations:
+            served[o.desk] += o.tickets_per_year
+        return {d.id: desk_fte(served[d.id], d.tickets_per_fte) for d in self.inv.service_desks}
+
+    @cached_property
+    def desk_fte_after(self) -> dict[str, int]:
+        served: dict[str, int] = {d.id: 0 for d in self.inv.service_desks}
+        for o in self.inv.organisations:
+            served[self.target.desk_of[o.id]] += o.tickets_per_year
+        return {d.id: desk_fte(served[d.id], d.tickets_per_fte) for d in self.inv.service_desks}
+
+    @cached_property
+    def open_desks(self) -> set[str]:
+        return set(self.target.desk_of.values())
+
+    def desk_state(self, desk_id: str, m: int) -> tuple[bool, int]:
+        """(open, FTE) of a desk in month m."""
+        if desk_id in self.open_desks:
+            return True, self.desk_fte_after[desk_id]
+        close = self.schedule.desk_close_month.get(desk_id, 0)
+        if m < close:
+            return True, self.desk_fte_before[desk_id]
+        return False, 0
+
+    def desk_orgs(self, m: int) -> dict[str, list[str]]:
+        """Desk -> organisations it serves in month m."""
+        out: dict[str, list[str]] = {}
+        for o in self.inv.organisations:
+            switch = self.schedule.desk_switch_month.get(o.id)
+            desk = self.target.desk_of[o.id] if switch is not None and m >= switch else o.desk
+            out.setdefault(desk, []).append(o.id)
+        return out
+
+    # ----------------------------------------------------------------- money
+    def room_monthly_cost(self, m: int) -> float:
+        return sum(r.annual_cost for r in self.inv.rooms if self.room_open_in(r.id, m)) / 12
+
+    def desk_monthly_cost(self, m: int) -> float:
+        total = 0.0
+        for d in self.inv.service_desks:
+            is_open, fte = self.desk_state(d.id, m)
+            if is_open:
+                total += d.fixed_cost + fte * d.cost_per_fte
+        return total / 12
+
+    @cached_property
+    def one_offs(self) -> list[OneOff]:
+        inv, sched, target = self.inv, self.schedule, self.target
+        out: list[OneOff] = []
+        for w in inv.workloads:
+            t = sched.move_month.get(w.id)
+            if t is not None:
+                out.append(OneOff(t, "migration", w.id, w.migration_cost))
+        for r in inv.rooms:
+            if r.status == "existing" and r.id not in target.open_rooms:
+                out.append(
+                    OneOff(sched.close_month[r.id] - 1, "room_closure", r.id, r.closure_cost)
+                )
+            elif r.status == "candidate" and r.id in target.open_rooms:
+                out.append(OneOff(sched.open_month.get(r.id, 0), "room_opening", r.id, r.open_cost))
+        for d in inv.service_desks:
+            if d.id not in self.open_desks:
+                out.append(
+                    OneOff(
+                        sched.desk_close_month.get(d.id, 1) - 1,
+                        "desk_closure",
+                        d.id,
+                        d.closure_cost,
+                    )
+                )
+        return out
