@@ -116,7 +116,7 @@ def diff_plans(a: Plan, b: Plan, a_label: str = "A", b_label: str = "B") -> Plan
     if changed_opts:
         d.notes.append(
             "Options changed: "
-            + ", ".join(f"{k} {oa.get(k, '—')} → {ob.get(k, '—')}" for k in changed_opts)
+            + ", ".join(f"{k} {_opt(oa.get(k))} → {_opt(ob.get(k))}" for k in changed_opts)
             + "."
         )
 
@@ -227,6 +227,10 @@ def diff_plans(a: Plan, b: Plan, a_label: str = "A", b_label: str = "B") -> Plan
     ):
         d.staff.append(MoneyRow(label, _num(va.staff.get(key)), _num(vb.staff.get(key)), "fte"))
     return d
+
+
+def _opt(x: Any) -> str:
+    return fmt.DASH if x is None else str(x)
 
 
 def _int(x: int | None) -> Number:
@@ -404,7 +408,12 @@ def diff_renderable(d: PlanDiff) -> RenderableType:
             )
         parts.append(t)
     parts.append(money_table("Staff", d.staff))
-    return Group(*parts)
+    spaced: list[RenderableType] = []
+    for i, part in enumerate(parts):
+        if i > 0 and isinstance(part, Table):
+            spaced.append(Text(""))
+        spaced.append(part)
+    return Group(*spaced)
 
 
 def _gbp_delta(a: Number, b: Number) -> str:

@@ -147,7 +147,10 @@ def _card(label: str, value: str, sub: str = "", kind: str = "") -> str:
 
 
 def _arrow(a: str, b: str) -> str:
-    return f'{e(a)}<span class="arrow">→</span>{e(b)}'
+    return (
+        f'<span class="nw">{e(a)} <span class="arrow">→</span></span> '
+        f'<span class="nw">{e(b)}</span>'
+    )
 
 
 def _headline(v: PlanView) -> str:
@@ -917,7 +920,7 @@ font-weight:600}
 .card-value{font-size:25px;font-weight:700;line-height:1.25;margin-top:4px;
 font-variant-numeric:tabular-nums}
 .card-sub{font-size:13px;color:var(--muted);margin-top:2px}
-.arrow{color:var(--muted);font-weight:400;margin:0 .3em}
+.arrow{color:var(--muted);font-weight:400}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:700;
 letter-spacing:.02em;white-space:nowrap;border:1px solid transparent}
 .badge.good,.badge.keep{background:#e3f1e8;color:#005a30;border-color:#b5d9c2}
@@ -951,8 +954,10 @@ ul.checks li{margin:1px 0}
 li.ok .mark{color:var(--green);font-weight:700}
 li.fail{color:var(--red);font-weight:600}li.fail .mark{font-weight:700}
 li.na{color:var(--muted)}
-.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:8px 28px;
-align-items:start}
+.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(420px,100%),1fr));
+gap:8px 28px;align-items:start}
+.grid2>*{min-width:0}
+.nw{white-space:nowrap}
 figure{margin:0 0 10px;break-inside:avoid}
 figure.wide{border:1px solid var(--line);padding:10px;background:#fff}
 figcaption{color:var(--muted);font-size:12.5px;margin-top:6px}

@@ -449,7 +449,9 @@ class PlanView:
 
     @property
     def moves(self) -> list[dict[str, Any]]:
-        return [a for a in self.assignments if a.get("month") is not None]
+        """The workloads that move, by month (inventory order within a month)."""
+        moving = [a for a in self.assignments if a.get("month") is not None]
+        return sorted(moving, key=lambda a: month_index(a["month"]))
 
     # -- money
     @property
