@@ -1,3 +1,14 @@
 """One module per `planner` command; importing this package registers them all."""
 
-from planner.cli.commands import bench, check, diff, graph, optimise, report, schema, validate  # noqa: F401
+from planner.cli.commands import (  # noqa: F401
+    bench,
+    check,
+    convert,
+    diff,
+    generate,
+    graph,
+    optimise,
+    report,
+    schema,
+    validate,
+)
