@@ -223,3 +223,12 @@ def test_validate_empty_directory(tmp_path: Path) -> None:
     code, output = run_cli("validate", str(tmp_path))
     assert code == 2
     assert "no .yaml, .yml, .csv or .xlsx files here" in output
+
+
+def test_validate_unsupported_single_file(tmp_path: Path) -> None:
+    """A single file of another type used to be opened as a workbook (a misleading error)."""
+    path = tmp_path / "notes.txt"
+    path.write_text("hello\n")
+    code, output = run_cli("validate", str(path))
+    assert code == 2
+    assert line_with_all(output, ["notes.txt", "'.txt' is not an estate file type"])

@@ -762,7 +762,17 @@ def _read_file(path: Path, problems: Problems) -> dict[str, Any]:
         return _read_yaml(path, problems)
     if suffix == ".csv":
         return _read_csv(path, problems)
-    return _read_xlsx(path, problems)
+    if suffix == ".xlsx":
+        return _read_xlsx(path, problems)
+    problems.add(  # only reachable when one file is named on the command line
+        _file_problem(
+            path,
+            "unsupported-file",
+            f"'{suffix or path.name}' is not an estate file type",
+            "give the estate directory, or one .yaml, .yml, .csv or .xlsx file",
+        )
+    )
+    return {}
 
 
 def load_estate(path: Path | str) -> Loaded:
