@@ -605,6 +605,7 @@ def test_estate_name(tmp_path: Path) -> None:
         (lambda p: p.pop("costs"), "costs: missing"),
         (lambda p: p["rooms"][0].update(decision=3), "rooms[0].decision"),
         (lambda p: p["assignments"][0].update(month="2027-13"), "assignments[0].month"),
+        (lambda p: p["rooms"][3].update(close_month="0000-01"), "rooms[3].close_month"),
         (lambda p: p["solver"].update(status="done"), "solver.status"),
         (lambda p: p["desks"][0].update(fte=True), "desks[0].fte"),
     ],

@@ -20,7 +20,7 @@ def parse_month(label: str) -> tuple[int, int] | None:
     if not match:
         return None
     year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12:
+    if year < 1 or not 1 <= month <= 12:  # year 0 is no date
         return None
     return year, month
 
