@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -95,11 +96,22 @@ def _number(value: float) -> int | float:
     return value
 
 
+@functools.cache
+def _defaults(model: type[BaseModel]) -> dict[str, Any]:
+    """Field name -> default value, for the fields of a model that have one.
+
+    Cached: pydantic's ``get_default`` inspects the factory's signature on every call.
+    """
+    return {
+        name: info.get_default(call_default_factory=True)
+        for name, info in model.model_fields.items()
+        if not info.is_required()
+    }
+
+
 def _is_default(item: BaseModel, name: str) -> bool:
-    info = type(item).model_fields[name]
-    if info.is_required():
-        return False
-    return bool(getattr(item, name) == info.get_default(call_default_factory=True))
+    defaults = _defaults(type(item))
+    return name in defaults and bool(getattr(item, name) == defaults[name])
 
 
 def _fields(item: BaseModel) -> Iterator[tuple[str, Any]]:
@@ -288,7 +300,7 @@ def _prepare_dir(out_dir: Path, overwrite: bool) -> None:
         shown = ", ".join(p.name for p in stale[:5]) + (", ..." if len(stale) > 5 else "")
         raise FileExistsError(
             f"{out_dir} already holds inventory files ({shown}); they would be merged "
-            "into the estate when it is read: choose an empty directory or overwrite"
+            "into the estate when it is read: choose an empty directory, or replace them"
         )
     for p in stale:
         p.unlink()
