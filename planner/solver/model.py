@@ -40,11 +40,15 @@ def add_hint(b: Built) -> None:
     p, m = b.problem, b.model
     for r, room in enumerate(p.rooms):
         m.add_hint(b.open[r], room.existing)
+    present: set[tuple[int, int]] = set()
     for w, wl in enumerate(p.workloads):
         if wl.today is None:
             continue
+        present.add((wl.today, wl.zone))
         for r, var in b.by_workload[w]:
             m.add_hint(var, r == wl.today)
+    for key, var in b.zone.items():
+        m.add_hint(var, key in present)
     if not p.desks:
         return
     load = [0] * len(p.desks)
