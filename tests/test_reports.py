@@ -243,9 +243,9 @@ def test_summary_feasible(severnvale: dict[str, Any]) -> None:
     assert "| 2027/28 (9 months) | £822,750 | £754,667 | £396,000 | -£327,917 | -£327,917 |" in text
     assert "| 2031/32 | £1,097,000 | £888,000 | £0 | £209,000 | £508,083 |" in text
     # partners, with the worse-off flag
-    assert re.search(r"\| riverside \|.*\| -£7,946 \| \*\*worse off\*\* \|", text)
-    assert re.search(r"\| hilltop \|.*\| £155,169 \|  \|", text)
-    assert "**1 partner worse off over the horizon:** riverside." in text
+    assert re.search(r"\| Riverside District Council \|.*\| -£7,946 \| \*\*worse off\*\* \|", text)
+    assert re.search(r"\| Hilltop Borough Council \|.*\| £155,169 \|  \|", text)
+    assert "**1 partner worse off over the horizon:** Riverside District Council." in text
     # every closed room and every moved workload, with its reason
     for r in severnvale["rooms"]:
         assert r["id"] in text
@@ -256,9 +256,10 @@ def test_summary_feasible(severnvale: dict[str, Any]) -> None:
             assert a["workload"] in text
             assert a["reason"].replace("_", "\\_")[:40] in text
     assert "## Moves: 8 workloads in 5 waves, Aug 2027 – Jan 2028" in text
-    assert "- **riverside-mr → county-hall-mr**, Sep 2027: riverside-email." in text
+    assert "- **riverside-mr → county-hall-mr**: 3 workloads, Aug 2027 – Sep 2027\n" in text
+    assert "  - riverside-email (Sep 2027): riverside-mr closes; county-hall-mr has room" in text
     # staff by partner
-    assert "| severn-county | 8 | 12.5 | 0 | 4.25 | 0 | 0.25 |" in text
+    assert "| Severnvale County Council | 8 | 12.5 | 0 | 4.25 | 0 | 0.25 |" in text
 
 
 def test_summary_infeasible(infeasible: dict[str, Any]) -> None:
@@ -310,6 +311,16 @@ def test_terminal_summary(severnvale: dict[str, Any], infeasible: dict[str, Any]
     assert "--max-rooms 1 allows one machine room" in out
 
 
+def test_terminal_summary_wraps_on_a_soft_wrap_console(severnvale: dict[str, Any]) -> None:
+    """planner's console prints with soft_wrap=True; lines inside the panel must still wrap
+    rather than be cropped at the panel's edge."""
+    console = Console(width=80, record=True, file=io.StringIO(), color_system=None, soft_wrap=True)
+    console.print(terminal_summary(severnvale))
+    out = console.export_text()
+    assert "closing desks £20,000)" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
 def test_terminal_summary_prints_markup_as_text(hostile: dict[str, Any]) -> None:
     out = render_console(terminal_summary(hostile))
     assert "[bold]ICT[/]" in out
@@ -348,7 +359,10 @@ def test_html_sections_and_figures(severnvale: dict[str, Any]) -> None:
         if a["month"]:
             assert f"<code>{a['workload']}</code>" in page
     # Gantt: one bar per workload (few moves), with tooltips
-    assert "<title>riverside-revs: riverside-mr → county-hall-mr, Aug 2027" in page
+    assert (
+        "<title>riverside-revs (Revenues and benefits): riverside-mr → county-hall-mr, Aug 2027"
+        in page
+    )
     assert "closes Oct 2027" in page
     assert "opens Oct 2027" in page
 
@@ -501,24 +515,25 @@ def test_xlsx_sheets_and_values(severnvale: dict[str, Any]) -> None:
         assert all(c.font.bold for c in ws[1] if c.value), ws.title
     moves = wb["moves"]
     head = [c.value for c in moves[1]]
-    assert head[:6] == ["Workload", "Partner", "Zone", "From room", "To room", "Month"]
+    assert head[:7] == ["Workload", "Name", "Partner", "Zone", "From room", "To room", "Month"]
     rows = list(moves.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 8 + 1  # moves and a total row
     first = rows[0]
-    assert first[:5] == (
+    assert first[:6] == (
         "riverside-revs",
+        "Revenues and benefits",
         "riverside",
         "official",
         "riverside-mr",
         "county-hall-mr",
     )
-    assert first[5] == datetime(2027, 8, 1)
-    assert first[6] == "2027/28"
-    assert first[7] == 160000.0
-    assert moves.cell(row=2, column=8).number_format.startswith('"£"#,##0.00')
-    assert moves.cell(row=2, column=6).number_format == "mmm yyyy"
+    assert first[6] == datetime(2027, 8, 1)
+    assert first[7] == "2027/28"
+    assert first[8] == 160000.0
+    assert moves.cell(row=2, column=9).number_format.startswith('"£"#,##0.00')
+    assert moves.cell(row=2, column=7).number_format == "mmm yyyy"
     assert rows[-1][0] == "Total"
-    assert rows[-1][7] == 231000.0
+    assert rows[-1][8] == 231000.0
 
     years = list(wb["years"].iter_rows(min_row=2, values_only=True))
     assert [y[0] for y in years] == ["2027/28", "2028/29", "2029/30", "2030/31", "2031/32", "Total"]
@@ -549,7 +564,7 @@ def test_xlsx_sheets_and_values(severnvale: dict[str, Any]) -> None:
 
 def test_xlsx_text_is_never_a_formula(hostile: dict[str, Any]) -> None:
     wb = load_workbook(io.BytesIO(plan_xlsx(hostile)))
-    reasons = [c for c in wb["moves"]["J"] if isinstance(c.value, str)]
+    reasons = [c for c in wb["moves"]["K"] if isinstance(c.value, str)]
     formula = next(c for c in reasons if c.value.startswith("=HYPERLINK"))
     assert formula.data_type == "s"
     bell = next(c for c in reasons if c.value.startswith("@SUM"))
@@ -575,6 +590,7 @@ def test_moves_csv(severnvale: dict[str, Any]) -> None:
     assert len(rows) == 8
     assert rows[0] == {
         "workload": "riverside-revs",
+        "name": "Revenues and benefits",
         "organisation": "riverside",
         "zone": "official",
         "from": "riverside-mr",

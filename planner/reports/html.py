@@ -469,7 +469,9 @@ def _timeline(v: PlanView) -> str:
             rows = []
             for a in items:
                 rows.append(
-                    f'<tr><th scope="row"><code>{e(a["workload"])}</code></th>'
+                    f'<tr><th scope="row"><code>{e(a["workload"])}</code>'
+                    + (f'<div class="sub">{e(a["name"])}</div>' if a.get("name") else "")
+                    + "</th>"
                     f"<td>{e(a.get('organisation') or '')}</td>"
                     f"<td>{e(a.get('zone') or '')}</td>"
                     f"<td><code>{e(a['from'])}</code></td>"
@@ -519,7 +521,12 @@ def _finance(v: PlanView) -> str:
         parts.append('<div class="grid2">')
         parts.append(f"<figure><h3>Savings by financial year</h3>{bars}</figure>")
         if line:
-            parts.append(f"<figure><h3>Cumulative savings</h3>{line}</figure>")
+            parts.append(
+                f"<figure><h3>Cumulative savings</h3>{line}<figcaption>At the end of each "
+                "financial year. One-off costs fall early, so within a year the running total "
+                "can dip below the line; payback is the first month from which it stays at or "
+                "above zero.</figcaption></figure>"
+            )
         parts.append("</div>")
         part_years = [y for y in v.years if y.get("months") not in (None, 12)]
         if part_years:
@@ -715,7 +722,11 @@ def _staff(v: PlanView) -> str:
                     "stay_local",
                 )
             )
-            rows.append(f'<tr><th scope="row"><code>{e(r.get("id") or "")}</code></th>{cells}</tr>')
+            name = v.org_name(r.get("id") or "")
+            sub = f'<div class="sub">{e(name)}</div>' if name else ""
+            rows.append(
+                f'<tr><th scope="row"><code>{e(r.get("id") or "")}</code>{sub}</th>{cells}</tr>'
+            )
         parts.append("<h3>By partner</h3>")
         parts.append(
             _table(
@@ -752,8 +763,13 @@ def _security(v: PlanView) -> str:
     parts = ['<section id="security"><h2>Security evidence</h2>']
     if ev.months_checked:
         during = (
-            f"today, after, and in each of the {plural(ev.months_checked, 'month')} of "
-            "the migration (rebuilt from each move's month)"
+            "today, after, and in "
+            + (
+                "the one month"
+                if ev.months_checked == 1
+                else f"each of the {ev.months_checked} months"
+            )
+            + " of the migration (rebuilt from each move's month)"
         )
     else:
         during = "today and after the migration"

@@ -557,6 +557,13 @@ class PlanView:
         return None if s is None else month_index(month) - month_index(s) + 1
 
     # -- organisations and staff
+    def org_name(self, org_id: str) -> str | None:
+        """The organisation's name when the plan gives one (ext), else None."""
+        for o in self.organisations:
+            if o["id"] == org_id and o.get("name"):
+                return str(o["name"])
+        return None
+
     def worse_off(self, org: dict[str, Any]) -> bool:
         if org.get("worse_off") is not None:
             return bool(org["worse_off"])

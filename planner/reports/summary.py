@@ -110,15 +110,20 @@ def npv_label(v: PlanView) -> str:
     return "Net present value of the savings" + (f" ({', '.join(bits)})" if bits else "")
 
 
-def move_groups(v: PlanView) -> list[dict[str, Any]]:
-    """Moves grouped by (from, to, reason), in order of their first month."""
-    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-    for a in v.moves:
-        groups[(a["from"], a["to"], a.get("reason") or "")].append(a)
+def move_routes(v: PlanView) -> list[dict[str, Any]]:
+    """Moves by route (from, to), routes in order of their first month; within a route,
+    the moves grouped by reason, in order of their first month."""
+    routes: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for a in v.moves:  # v.moves is in month order
+        routes[(a["from"], a["to"])][a.get("reason") or ""].append(a)
     out = []
-    for (src, dst, reason), items in groups.items():
+    for (src, dst), by_reason in routes.items():
+        items = [a for group in by_reason.values() for a in group]
         months = sorted({a["month"] for a in items}, key=month_index)
-        out.append({"from": src, "to": dst, "reason": reason, "moves": items, "months": months})
+        reasons = [{"reason": r, "moves": group} for r, group in by_reason.items()]
+        out.append({"from": src, "to": dst, "moves": items, "months": months, "reasons": reasons})
     out.sort(key=lambda g: (month_index(g["months"][0]), g["to"], g["from"]))
     return out
 
@@ -223,7 +228,7 @@ def summary_markdown(plan: Plan) -> str:
         for o in v.organisations:
             flag = "**worse off**" if v.worse_off(o) else ""
             if v.worse_off(o):
-                worse.append(o["id"])
+                worse.append(o.get("name") or o["id"])
             rows.append(
                 [
                     md(o.get("name") or o["id"]),
@@ -275,7 +280,7 @@ def summary_markdown(plan: Plan) -> str:
             after = (s.get("desk_fte_after") or 0) + (s.get("ops_fte_after") or 0)
             rows.append(
                 [
-                    md(s.get("id", "")),
+                    md(v.org_name(s.get("id", "")) or s.get("id", "")),
                     fmt.num(before),
                     fmt.num(after),
                     fmt.num(s.get("transfer_out")),
@@ -333,15 +338,19 @@ def summary_markdown(plan: Plan) -> str:
     ]
     if not moves:
         L += ["No workload moves.", ""]
-    for g in move_groups(v):
-        names = ", ".join(
-            md(a["workload"]) + (f" ({fmt.month(a['month'])})" if len(g["months"]) > 1 else "")
-            for a in g["moves"]
+    for g in move_routes(v):
+        n = len(g["moves"])
+        L.append(
+            f"- **{md(g['from'])} → {md(g['to'])}**: {fmt.plural(n, 'workload')}, "
+            f"{month_span(g['months'])}"
         )
-        when = fmt.month(g["months"][0]) if len(g["months"]) == 1 else month_span(g["months"])
-        L.append(f"- **{md(g['from'])} → {md(g['to'])}**, {when}: {names}.")
-        if g["reason"]:
-            L.append(f"  {md(g['reason'])}")
+        for r in g["reasons"]:
+            names = ", ".join(
+                md(a["workload"]) + (f" ({fmt.month(a['month'])})" if len(g["months"]) > 1 else "")
+                for a in r["moves"]
+            )
+            reason = md(r["reason"]) if r["reason"] else "(no reason given)"
+            L.append(f"  - {names}: {reason}")
     L.append("")
     return "\n".join(L)
 
@@ -350,8 +359,9 @@ def summary_markdown(plan: Plan) -> str:
 
 
 def _t(s: object, style: str = "") -> Text:
-    """User text as a rich Text (never parsed as markup)."""
-    return Text(str(s), style=style)
+    """User text as a rich Text (never parsed as markup); it wraps even on a console
+    printing with soft_wrap."""
+    return Text(str(s), style=style, no_wrap=False, overflow="fold")
 
 
 def terminal_summary(plan: Plan) -> RenderableType:
@@ -363,7 +373,7 @@ def terminal_summary(plan: Plan) -> RenderableType:
     if v.objective is not None:
         head.append(f"  objective {fmt.gbp(v.objective)}")
     if not v.feasible:
-        body = Text()
+        body = Text(no_wrap=False, overflow="fold")
         for s in v.explanation or ["(the plan gives no explanation)"]:
             body.append("• " + s + "\n")
         body.append(f"Today's running cost: {fmt.gbp(v.baseline_steady)} a year.")
@@ -375,7 +385,7 @@ def terminal_summary(plan: Plan) -> RenderableType:
         t.add_column(col, justify=j)  # type: ignore[arg-type]
     for row in headline_rows(v):
         t.add_row(*[_t(c) for c in row])
-    money = Text()
+    money = Text(no_wrap=False, overflow="fold")
     money.append("One-off cost: ", "bold")
     money.append(one_off_text(v) + "\n")
     money.append("NPV of savings: ", "bold")

@@ -466,17 +466,26 @@ def gantt(v: PlanView) -> str | None:
                 f'height="{_f(rh - 8)}" fill="{colour}" rx="2"><title>{esc(r["id"])}: '
                 f"{esc(note)}</title></rect>"
             )
+            text_w = 5.6 * len(note)  # 10px text, roughly
             if r["decision"] == "close":
-                out.append(_text(X(rb) + 4, mid, note, size=10, fill=RED))
+                if X(rb) + 4 + text_w <= w:
+                    out.append(_text(X(rb) + 4, mid, note, size=10, fill=RED))
+                else:  # no room after the bar: inside its end
+                    out.append(_text(X(rb) - 4, mid, note, size=10, fill="#8f2410", anchor="end"))
             elif r["decision"] == "open":
-                out.append(_text(X(ra) - 4, mid, note, size=10, fill=GREEN, anchor="end"))
+                if X(ra) - 4 - text_w >= label_w:
+                    out.append(_text(X(ra) - 4, mid, note, size=10, fill=GREEN, anchor="end"))
+                else:
+                    out.append(_text(X(ra) + 4, mid, note, size=10, fill="#005a30"))
         elif row.kind == "move":
             a = row.data
             out.append(_text(16, mid, _clip(f"{a['workload']}  ← {a['from']}", 38), size=11))
             t = month_index(a["month"])
             colour = zone_colour.get(a.get("zone") or "", BLUE)
             tip = (
-                f"{a['workload']}: {a['from']} → {a['to']}, {fmt.month(a['month'])}"
+                f"{a['workload']}"
+                + (f" ({a['name']})" if a.get("name") else "")
+                + f": {a['from']} → {a['to']}, {fmt.month(a['month'])}"
                 + (
                     f", {fmt.num(a['migration_days'])} person-days"
                     if a.get("migration_days") is not None

@@ -36,6 +36,7 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 MOVES_COLUMNS = [
     "workload",
+    "name",
     "organisation",
     "zone",
     "from",
@@ -111,6 +112,7 @@ def plan_xlsx(plan: Plan) -> bytes:
         "moves",
         [
             ("Workload", 26, ""),
+            ("Name", 30, ""),
             ("Partner", 18, ""),
             ("Zone", 12, ""),
             ("From room", 20, ""),
@@ -127,6 +129,7 @@ def plan_xlsx(plan: Plan) -> bytes:
         s.row(
             [
                 a["workload"],
+                a.get("name"),
                 a.get("organisation"),
                 a.get("zone"),
                 a["from"],
@@ -143,6 +146,7 @@ def plan_xlsx(plan: Plan) -> bytes:
         s.row(
             [
                 "Total",
+                None,
                 None,
                 None,
                 None,
@@ -433,6 +437,7 @@ def moves_csv(plan: Plan) -> str:
             _csv_text(x)
             for x in (
                 a["workload"],
+                a.get("name") or "",
                 a.get("organisation") or "",
                 a.get("zone") or "",
                 a["from"],

@@ -240,6 +240,7 @@ def build(est: J, dec: J) -> J:
         organisations.append(
             {
                 "id": o,
+                **({"name": orgs[o]["name"]} if "name" in orgs[o] else {}),
                 "baseline": r2(base_share.get(o, 0.0)),
                 "planned": r2(target_share.get(o, 0.0)),
                 "savings": r2(base_share.get(o, 0.0) - target_share.get(o, 0.0)),
@@ -371,6 +372,7 @@ def build(est: J, dec: J) -> J:
                 "month": ms(t_of[w["id"]]) if moved else None,
                 "organisation": w["organisation"],
                 "zone": w["zone"],
+                **({"name": w["name"]} if "name" in w else {}),
                 "migration_cost": float(w["migration_cost"]) if moved else 0.0,
                 "migration_days": w["migration_days"] if moved else 0,
                 "reason": dec["move_reasons"].get(w["id"], "Stays: its room is kept.")
@@ -478,10 +480,25 @@ SEVERNVALE: J = {
     "horizon_years": 5,
     "discount_rate": 0.035,
     "organisations": [
-        {"id": "severn-county", "tickets": 20000, "desk": "county-desk"},
-        {"id": "riverside", "tickets": 9000, "desk": "riverside-desk"},
-        {"id": "hilltop", "tickets": 8000, "desk": "hilltop-desk"},
-        {"id": "vale-pct", "tickets": 7000, "desk": "pct-desk"},
+        {
+            "id": "severn-county",
+            "name": "Severnvale County Council",
+            "tickets": 20000,
+            "desk": "county-desk",
+        },
+        {
+            "id": "riverside",
+            "name": "Riverside District Council",
+            "tickets": 9000,
+            "desk": "riverside-desk",
+        },
+        {
+            "id": "hilltop",
+            "name": "Hilltop Borough Council",
+            "tickets": 8000,
+            "desk": "hilltop-desk",
+        },
+        {"id": "vale-pct", "name": "Vale Primary Care Trust", "tickets": 7000, "desk": "pct-desk"},
     ],
     "sites": {
         "county-hall": "severn-county",
@@ -609,6 +626,7 @@ SEVERNVALE: J = {
     "workloads": [
         {
             "id": "county-finance",
+            "name": "Finance and payroll",
             "organisation": "severn-county",
             "zone": "official",
             "room": "county-hall-mr",
@@ -619,6 +637,7 @@ SEVERNVALE: J = {
         },
         {
             "id": "county-email",
+            "name": "Email and file servers",
             "organisation": "severn-county",
             "zone": "official",
             "room": "county-hall-mr",
@@ -629,6 +648,7 @@ SEVERNVALE: J = {
         },
         {
             "id": "county-backup",
+            "name": "Backup and DR copies",
             "organisation": "severn-county",
             "zone": "official",
             "room": "annexe-mr",
@@ -639,6 +659,7 @@ SEVERNVALE: J = {
         },
         {
             "id": "county-social-care",
+            "name": "Adult social care case management",
             "organisation": "severn-county",
             "zone": "official",
             "room": "annexe-mr",
@@ -649,6 +670,7 @@ SEVERNVALE: J = {
         },
         {
             "id": "riverside-revs",
+            "name": "Revenues and benefits",
             "organisation": "riverside",
             "zone": "official",
             "room": "riverside-mr",
@@ -659,6 +681,7 @@ SEVERNVALE: J = {
         },
         {
             "id": "riverside-sql",
+            "name": "SQL Server (revenues database)",
             "organisation": "riverside",
             "zone": "official",
             "room": "riverside-mr",
@@ -669,6 +692,7 @@ SEVERNVALE: J = {
         },
         {
             "id": "riverside-email",
+            "name": "Email",
             "organisation": "riverside",
             "zone": "official",
             "room": "riverside-mr",
@@ -679,6 +703,7 @@ SEVERNVALE: J = {
         },
         {
             "id": "hilltop-planning",
+            "name": "Planning applications",
             "organisation": "hilltop",
             "zone": "official",
             "room": "hilltop-mr",
@@ -689,6 +714,7 @@ SEVERNVALE: J = {
         },
         {
             "id": "hilltop-gis",
+            "name": "GIS and mapping",
             "organisation": "hilltop",
             "zone": "official",
             "room": "hilltop-mr",
@@ -699,6 +725,7 @@ SEVERNVALE: J = {
         },
         {
             "id": "hilltop-files",
+            "name": "File servers",
             "organisation": "hilltop",
             "zone": "official",
             "room": "hilltop-mr",
@@ -709,6 +736,7 @@ SEVERNVALE: J = {
         },
         {
             "id": "pct-records",
+            "name": "Community health records",
             "organisation": "vale-pct",
             "zone": "nhs",
             "room": "pct-mr",
@@ -719,6 +747,7 @@ SEVERNVALE: J = {
         },
         {
             "id": "pct-db",
+            "name": "Community health records database",
             "organisation": "vale-pct",
             "zone": "nhs",
             "room": "pct-mr",
