@@ -133,7 +133,7 @@ def planned_by_org_month(tl: Timeline, m: int) -> dict[str, float]:
             _share(weights.get(r.id, {}), r.annual_cost / 12, _room_owner(inv, r.id), out)
     serving = tl.desk_orgs(m)
     for d in inv.service_desks:
-        is_open, fte = tl.desk_state(d.id, m)
+        is_open, fte = tl.desk_state(d.id, m, serving)
         if not is_open:
             continue
         served = {o: float(inv.organisation[o].tickets_per_year) for o in serving.get(d.id, [])}

@@ -288,6 +288,8 @@ def build_problem(
     organisations = []
     for o in inv.organisations:
         able = tuple(desk_ix[d.id] for d in inv.service_desks if set(o.vetting) <= set(d.vetting))
+        if o.desk_change_from is not None and cal.month_of(o.desk_change_from) >= cal.months:
+            able = tuple(i for i in able if i == desk_ix[o.desk])  # cannot change in the horizon
         organisations.append(
             Organisation(
                 id=o.id,

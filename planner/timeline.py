@@ -88,10 +88,18 @@ class Timeline:
     def open_desks(self) -> set[str]:
         return set(self.target.desk_of.values())
 
-    def desk_state(self, desk_id: str, m: int) -> tuple[bool, int]:
-        """(open, FTE) of a desk in month m."""
+    def desk_state(
+        self, desk_id: str, m: int, serving: dict[str, list[str]] | None = None
+    ) -> tuple[bool, int]:
+        """(open, FTE) of a desk in month m.
+
+        A desk kept in the plan has FTE = ceil(tickets of the organisations it serves in
+        month m / tickets_per_fte); a closing desk keeps its FTE of today until it closes.
+        """
         if desk_id in self.open_desks:
-            return True, self.desk_fte_after[desk_id]
+            orgs = (serving if serving is not None else self.desk_orgs(m)).get(desk_id, [])
+            tickets = sum(self.inv.organisation[o].tickets_per_year for o in orgs)
+            return True, desk_fte(tickets, self.inv.desk[desk_id].tickets_per_fte)
         close = self.schedule.desk_close_month.get(desk_id, 0)
         if m < close:
             return True, self.desk_fte_before[desk_id]
@@ -112,8 +120,9 @@ class Timeline:
 
     def desk_monthly_cost(self, m: int) -> float:
         total = 0.0
+        serving = self.desk_orgs(m)
         for d in self.inv.service_desks:
-            is_open, fte = self.desk_state(d.id, m)
+            is_open, fte = self.desk_state(d.id, m, serving)
             if is_open:
                 total += d.fixed_cost + fte * d.cost_per_fte
         return total / 12

@@ -109,6 +109,9 @@ class Organisation(Item):
     """Clearances the staff of the desk that serves it must hold, e.g. [npv3]."""
     desk: Id
     """The service desk that serves it today."""
+    desk_change_from: dt.date | None = None
+    """Extension: the earliest date its service desk may change (a TUPE transfer date or
+    the end of a desk contract). Default: the estate's start."""
 
 
 class Site(Item):

@@ -331,6 +331,30 @@ def _objective(
     m.minimize(sum(terms))
 
 
+def desk_months(
+    inv: Inventory, cal: Calendar, target: Target
+) -> tuple[dict[str, int], dict[str, int]]:
+    """When each organisation changes desk, and when each unused desk closes.
+
+    An organisation changes desk in the first month allowed: month 0, or the month
+    of its ``desk_change_from`` date (changing earlier never costs more). A desk
+    that serves nobody in the plan closes the month after its last organisation
+    leaves (month 1 for a desk idle today).
+    """
+    switch = {
+        o.id: max(0, cal.month_of(o.desk_change_from)) if o.desk_change_from else 0
+        for o in inv.organisations
+        if target.desk_of[o.id] != o.desk
+    }
+    used = set(target.desk_of.values())
+    close = {
+        d.id: 1 + max((switch[o.id] for o in inv.organisations if o.desk == d.id), default=0)
+        for d in inv.service_desks
+        if d.id not in used
+    }
+    return switch, close
+
+
 class _StallStop(cp_model.CpSolverSolutionCallback):
     """Stops the search once ``patience`` seconds pass without a significant improvement
     (more than GBP 1,000 or 0.1% of the schedule's discounted cost)."""
@@ -394,10 +418,7 @@ def schedule_migration(
     else:
         code = solver.solve(built.model)
     result = Schedule(status="unknown", orders=orders, move_groups=move_groups(orders))
-    desk_changes = {o.id: 0 for o in inv.organisations if target.desk_of[o.id] != o.desk}
-    result.desk_switch_month = desk_changes
-    used_desks = set(target.desk_of.values())
-    result.desk_close_month = {d.id: 1 for d in inv.service_desks if d.id not in used_desks}
+    result.desk_switch_month, result.desk_close_month = desk_months(inv, cal, target)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         result.status = "optimal" if code == cp_model.OPTIMAL else "feasible"
         result.move_month = {w: int(solver.value(v)) for w, v in built.t.items()}
