@@ -280,6 +280,15 @@ def test_summary_feasible_with_gap(severnvale: dict[str, Any]) -> None:
     assert "Feasible plan: it meets every rule and is within 1.00% of the cheapest" in text
 
 
+def test_summary_says_when_the_schedule_is_not_proven(severnvale: dict[str, Any]) -> None:
+    p = copy.deepcopy(severnvale)
+    p["solver"]["schedule_status"] = "feasible"
+    text = summary_markdown(p)
+    assert "schedule meets every rule but is not proven the best" in text
+    assert "not proven the best" in report_html(p)
+    assert "not proven the best" not in summary_markdown(severnvale)
+
+
 def test_summary_escapes_markdown(hostile: dict[str, Any]) -> None:
     text = summary_markdown(hostile)
     # no '<' or '>' that a markdown renderer could take for HTML: each is backslash-escaped

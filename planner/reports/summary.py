@@ -61,6 +61,16 @@ def headline_rows(v: PlanView) -> list[tuple[str, str, str, str]]:
 
 
 def status_sentence(v: PlanView) -> str:
+    text = _status_sentence(v)
+    if v.feasible and v.solver.get("schedule_status") == "feasible":
+        text += (
+            " The month-by-month schedule meets every rule but is not proven the best;"
+            " another order of moves might bring some savings forward."
+        )
+    return text
+
+
+def _status_sentence(v: PlanView) -> str:
     if v.status == "optimal":
         return "Optimal plan: no cheaper plan meets every rule (proven by the solver)."
     if v.status == "feasible":
