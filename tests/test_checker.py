@@ -326,6 +326,31 @@ def test_rule8_room_missing(tmp_path: Path) -> None:
     assert has(report, "8", "h-mr"), explain(report)
 
 
+def test_rule8_keep_candidate_opened_empty(tmp_path: Path) -> None:
+    # A keep: true candidate that can host nothing is opened with no move in: the docs
+    # define open_month only by the first move in, so any month of the plan is accepted.
+    def must_open(files: Files) -> None:
+        files["north.yaml"]["rooms"].append(
+            {"id": "must-open", "site": "n-dc", "status": "candidate", "keep": True,
+             "racks": 1, "power_kw": 1, "annual_cost": 0, "open_cost": 0}
+        )  # fmt: skip
+
+    def opened(plan: Plan) -> None:
+        plan["rooms"].insert(3, dict(entry(plan, "rooms", "n-dc-new"), id="must-open"))
+        plan["rooms"][3].update(
+            open_month="2027-05", annual_cost=0.0, racks=1, power_kw=1, racks_used_after=0,
+            power_used_after=0, zones_after=[], accreditations=[],
+        )  # fmt: skip
+        plan["options"]["max_rooms"] = 3
+
+    report = run(tmp_path, opened, must_open)
+    assert report.ok, explain(report)
+    assert any("must-open" in note for note in report.notes)
+    unopened = run(tmp_path / "b", lambda p: (opened(p), entry(p, "rooms", "must-open").update(
+        decision="unused", open_month=None)), must_open)  # fmt: skip
+    assert has(unopened, "8", "must-open"), explain(unopened)
+
+
 # ------------------------------------------------------------------------ rule 9
 
 
@@ -357,6 +382,25 @@ def test_rule9_served_by_a_closed_desk(tmp_path: Path) -> None:
         lambda p: entry(p, "desk_assignments", "south", "organisation").update(desk="south-desk"),
     )
     assert has(report, "9", "south", "south-desk"), explain(report)
+
+
+def test_rule9_idle_desk_kept(tmp_path: Path) -> None:
+    # A desk that serves nobody (0 seats) stays open: a desk left with no organisation
+    # closes (docs/plan-format.md, schedule rules).
+    def spare(files: Files) -> None:
+        files["north.yaml"]["service_desks"].append(
+            {"id": "spare-desk", "site": "n-dc", "seats": 0, "fixed_cost": 0,
+             "cost_per_fte": 36000, "tickets_per_fte": 3000}
+        )  # fmt: skip
+
+    def kept(plan: Plan) -> None:
+        plan["desks"].insert(2, {"id": "spare-desk", "decision": "keep", "fte": 0,
+                                 "fte_before": 0, "close_month": None, "organisations": [],
+                                 "reason": "by hand"})  # fmt: skip
+
+    report = run(tmp_path, kept, spare)
+    assert has(report, "9", "spare-desk"), explain(report)
+    assert report.rules == {"8", "9"}, explain(report)  # and 2 desks > --max-desks 1
 
 
 # ------------------------------------------------------------------------ rule 10
