@@ -226,7 +226,8 @@ def check_rooms_months(ctx: Ctx) -> None:
                         "10",
                         (room.id, w.id),
                         f"room '{room.id}' closes in {label}, but workload '{w.id}' leaves it "
-                        f"in {ctx.month_label(t)}; it closes after its last move out",
+                        f"in {ctx.assignment[w.id]['month'] or ctx.month_label(t)}; it closes "
+                        "after its last move out",
                     )
             if room.earliest_close is not None and not ctx.cal.first_day(c) > room.earliest_close:
                 ctx.add(

@@ -545,7 +545,7 @@ def check_organisations(ctx: Ctx, f: Figures) -> None:
                     f"organisation '{o.id}' worse_off is {str(g['worse_off']).lower()}, but its "
                     f"horizon_savings are {gbp(hs.value)}",
                 )
-        ctx.report.count("organisation figures")
+        ctx.report.count("organisation rows")
 
 
 def _fte_ok(plan_value: Any, exact: Fraction, items: int) -> bool:

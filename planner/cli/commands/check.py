@@ -59,7 +59,5 @@ def check(
     if report.ok:
         console.print(f"{plan_json}: [bold green]valid[/] - {report.summary()}")
         return
-    console.print(
-        f"{plan_json}: [bold red]{len(report.violations)} violation(s)[/] - {report.summary()}"
-    )
+    console.print(f"{plan_json}: [bold red]invalid[/] - {report.summary()}")
     raise typer.Exit(EXIT_VIOLATIONS)
