@@ -139,6 +139,7 @@ def test_print_layout_in_chromium(tmp_path: Path) -> None:
     _, html = render("large", tmp_path)
     expressions = {
         "nav_hidden": "getComputedStyle(document.querySelector('nav')).display === 'none'",
+        "page_wider_than_window": "document.documentElement.scrollWidth > window.innerWidth",
         "open_after_print": (
             "window.dispatchEvent(new Event('beforeprint')),"
             "document.querySelectorAll('details:not([open])').length"
@@ -153,6 +154,7 @@ def test_print_layout_in_chromium(tmp_path: Path) -> None:
     )
     assert page.errors == []
     assert page.values["nav_hidden"] is True
+    assert page.values["page_wider_than_window"] is False
     assert page.values["open_after_print"] == 0
     assert page.values["closed_after_afterprint"] > 0
     check_screenshot(page.screenshots["print"], tmp_path / "print.png", page.width)

@@ -1002,6 +1002,17 @@ thead{display:table-header-group}
 .grid2{display:block}
 details>summary{list-style:none}
 a{color:inherit;text-decoration:none}
+table{font-size:8pt}
+th,td{padding:3px 4px}
+thead th.num{white-space:normal}
+svg.spark{display:none}
+code{white-space:normal;overflow-wrap:anywhere}
+.reason{min-width:0}
+.cards{grid-template-columns:repeat(4,minmax(0,1fr));gap:8px}
+.card{padding:6px 8px}
+.card-value{font-size:15pt}
+figure:not(.wide) svg.chart{max-width:150mm}
+figure.wide{padding:0;border:none}
 }
 """
 
