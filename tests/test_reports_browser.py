@@ -150,7 +150,7 @@ def test_print_layout_in_chromium(tmp_path: Path) -> None:
         ),
     }
     page = load_page(
-        html, expressions=expressions, print_media=True, width=794, shots={"print": (0, 1500)}
+        html, expressions=expressions, print_media=True, width=703, shots={"print": (0, 1500)}
     )
     assert page.errors == []
     assert page.values["nav_hidden"] is True
