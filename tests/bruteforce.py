@@ -1,0 +1,742 @@
+"""An independent brute-force optimiser for small estates, and a generator of them.
+
+Nothing here imports the optimiser (``planner.problem``, ``planner.solver``,
+``planner.graph``, ``planner.schedule``, ``planner.geo``, ...): only the
+inventory models. Latency is this module's own Dijkstra, distance its own
+haversine, the horizon its own date arithmetic. ``tests/test_bruteforce.py``
+checks the imports.
+
+:func:`brute_force` enumerates every assignment of workloads to rooms (a
+depth-first search that abandons a partial assignment as soon as it breaks a
+rule, which never loses a legal plan), and for each the cheapest legal set of
+open rooms containing the rooms used; then, independently (desks and rooms do
+not interact), every choice of desk for each organisation. It applies rules
+1-9 of ``spec/inventory-format.md`` and what rule 10 means for the target
+estate (docs/plan-format.md, "Schedule rules"):
+
+* a workload cannot move if it is pinned, if its ``migration_days`` exceed
+  ``migration_days_per_month`` (a move happens in one month) or if its
+  ``not_before``/``not_after`` window misses the horizon's months;
+* an existing room whose ``earliest_close`` is on or after the first day after
+  the horizon cannot close;
+* the moves' person-days add up to at most months x ``migration_days_per_month``;
+* a desk left serving no organisation closes (docs/plan-format.md: "a desk left
+  with no organisation closes at month 1"); an existing room may stay open empty.
+
+Cost model: objective = one-off + A x steady, A = sum_{y=1..H} (1 + r)^-y;
+steady = open rooms' annual_cost + open desks' fixed_cost + FTE x cost_per_fte,
+FTE = ceil(tickets served / tickets_per_fte); one-off = migration_cost of each
+moved workload + closure_cost of each existing room or desk that closes +
+open_cost of each candidate room opened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import itertools
+import math
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from planner.inventory.load import Loaded
+from planner.inventory.model import (
+    Dependency,
+    Estate,
+    Inventory,
+    Link,
+    Network,
+    Organisation,
+    Room,
+    ServiceDesk,
+    Site,
+    Workload,
+    Zone,
+)
+from planner.inventory.validate import validate
+
+EPS = 1e-9
+INF = math.inf
+
+
+# ----------------------------------------------------------------- arithmetic
+
+
+def annuity(years: int, rate: float) -> float:
+    return sum((1 + rate) ** -y for y in range(1, years + 1))
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    r = 6371.0088
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """Months 0..months-1 from the start month to March of the last financial year."""
+
+    first: dt.date
+    end: dt.date
+    """First day after the horizon (1 April after the last financial year)."""
+    months: int
+
+    @classmethod
+    def of(cls, estate: Estate) -> Horizon:
+        start = estate.start
+        first_fy = start.year if start.month >= 4 else start.year - 1
+        end = dt.date(first_fy + estate.horizon_years, 4, 1)
+        first = start.replace(day=1)
+        months = (end.year - first.year) * 12 + end.month - first.month
+        return cls(first, end, months)
+
+    def month(self, day: dt.date) -> int:
+        return (day.year - self.first.year) * 12 + day.month - self.first.month
+
+
+def can_move(w: Workload, estate: Estate, h: Horizon) -> bool:
+    if w.pinned or w.migration_days > estate.migration_days_per_month + EPS:
+        return False
+    lo = h.month(w.not_before) if w.not_before else 0
+    hi = h.month(w.not_after) if w.not_after else h.months - 1
+    return max(lo, 0) <= min(hi, h.months - 1)
+
+
+def can_close(r: Room, h: Horizon) -> bool:
+    # close_month c in 1..T whose first day is after earliest_close: the latest is
+    # month T, whose first day is the day after the horizon.
+    return r.earliest_close is None or r.earliest_close < h.end
+
+
+class Latency:
+    """Shortest paths over the links of a set of networks (own Dijkstra, cached)."""
+
+    def __init__(self, inv: Inventory) -> None:
+        self.inv = inv
+        self.cache: dict[tuple[frozenset[str], str], dict[str, float]] = {}
+
+    def __call__(self, networks: Iterable[str], a: str, b: str) -> float:
+        if a == b:
+            return 0.0
+        nets = frozenset(networks)
+        key = (nets, a)
+        if key not in self.cache:
+            adj: dict[str, list[tuple[str, float]]] = {}
+            for lk in self.inv.links:
+                if lk.network in nets:
+                    adj.setdefault(lk.a, []).append((lk.b, lk.latency_ms))
+                    adj.setdefault(lk.b, []).append((lk.a, lk.latency_ms))
+            dist = {a: 0.0}
+            heap = [(0.0, a)]
+            while heap:
+                d, u = heapq.heappop(heap)
+                if d > dist.get(u, INF):
+                    continue
+                for v, ms in adj.get(u, []):
+                    if d + ms < dist.get(v, INF):
+                        dist[v] = d + ms
+                        heapq.heappush(heap, (d + ms, v))
+            self.cache[key] = dist
+        return self.cache[key].get(b, INF)
+
+
+# ----------------------------------------------------------------- the rules
+
+
+@dataclass
+class Rules:
+    """The estate's rules, pre-digested for the search (all computed here, from the spec)."""
+
+    inv: Inventory
+    max_rooms: int | None = None
+    max_desks: int | None = None
+    annuity: float = field(init=False)
+    horizon: Horizon = field(init=False)
+    latency: Latency = field(init=False)
+
+    def __post_init__(self) -> None:
+        inv = self.inv
+        self.annuity = annuity(inv.estate.horizon_years, inv.estate.discount_rate)
+        self.horizon = Horizon.of(inv.estate)
+        self.latency = Latency(inv)
+        self.zone = {z.id: z for z in inv.zones}
+        self.site = {s.id: s for s in inv.sites}
+        self.room = {r.id: r for r in inv.rooms}
+
+    # single workload in a single room: rules 1, 3, 5, 8 (close) and 10 (cannot move)
+    def single(self, w: Workload, r: Room) -> str | None:
+        if r.close:
+            return "8 close"
+        if r.id != w.room and w.pinned:
+            return "1 pinned"
+        if r.id != w.room and not can_move(w, self.inv.estate, self.horizon):
+            return "10 cannot move"
+        zone = self.zone[w.zone]
+        if not set(zone.requires) <= set(r.accreditations):
+            return "3 accreditation"
+        if w.racks > r.racks + EPS or w.power_kw > r.power_kw + EPS:
+            return "2 capacity"
+        for u in w.users:
+            ms = self.latency(zone.networks, u, r.site)
+            if ms == INF or (w.max_latency_ms is not None and ms > w.max_latency_ms + EPS):
+                return "5 user latency"
+        return None
+
+    def zones_conflict(self, z1: str, z2: str) -> bool:
+        if z1 == z2:
+            return False
+        if {z1, z2} in [set(p) for p in self.inv.separate]:
+            return True
+        return self.zone[z1].isolation == "room" or self.zone[z2].isolation == "room"
+
+    def pair(self, a: Workload, ra: Room, b: Workload, rb: Room) -> str | None:
+        """Rules 6 and 7 between two placed workloads (a's entries towards b)."""
+        for dep in a.depends_on:
+            if dep.workload == b.id:
+                nets = set(self.zone[a.zone].networks) & set(self.zone[b.zone].networks)
+                if self.latency(nets, ra.site, rb.site) > dep.max_latency_ms + EPS:
+                    return "6 dependency latency"
+        if b.id in a.distinct_site_from:
+            if ra.site == rb.site:
+                return "7 same site"
+            km = self.inv.estate.dr_min_distance_km
+            if km > 0:
+                sa, sb = self.site[ra.site], self.site[rb.site]
+                if haversine_km(sa.lat, sa.lon, sb.lat, sb.lon) < km:
+                    return "7 too close"
+        return None
+
+    def counts(self, site_id: str) -> bool:
+        scope = self.inv.estate.shared_service
+        return scope is None or self.site[site_id].organisation in scope
+
+    # rooms open in the plan: rule 8 and rule 10 (earliest_close)
+    def room_set(self, used: set[str], open_set: set[str]) -> str | None:
+        if not used <= open_set:
+            return "1 workload in a closed room"
+        for r in self.inv.rooms:
+            if r.id in open_set and r.close:
+                return "8 close"
+            if r.id not in open_set and r.keep:
+                return "8 keep"
+            if r.id not in open_set and r.status == "existing" and not can_close(r, self.horizon):
+                return "10 earliest_close"
+        if self.max_rooms is not None:
+            n = sum(1 for rid in open_set if self.counts(self.room[rid].site))
+            if n > self.max_rooms:
+                return "8 max rooms"
+        return None
+
+    def room_cost(self, open_set: set[str]) -> float:
+        total = 0.0
+        for r in self.inv.rooms:
+            if r.id in open_set:
+                total += self.annuity * r.annual_cost
+                if r.status == "candidate":
+                    total += r.open_cost
+            elif r.status == "existing":
+                total += r.closure_cost
+        return total
+
+    # desks: rule 9 and rule 8's --max-desks
+    def fte(self, tickets: int, d: ServiceDesk) -> int:
+        if tickets == 0:
+            return 0
+        return math.ceil(Fraction(tickets) / Fraction(d.tickets_per_fte))
+
+    def desk_plan(self, desk_of: dict[str, str]) -> tuple[str | None, float]:
+        """(violation or None, desk part of the objective) for a choice of desk per org."""
+        desks = {d.id: d for d in self.inv.service_desks}
+        load: dict[str, int] = {}
+        for o in self.inv.organisations:
+            d = desks[desk_of[o.id]]
+            if not set(o.vetting) <= set(d.vetting):
+                return "9 vetting", INF
+            load[d.id] = load.get(d.id, 0) + o.tickets_per_year
+        cost = 0.0
+        for d in self.inv.service_desks:
+            if d.id in load:
+                fte = self.fte(load[d.id], d)
+                if fte > d.seats:
+                    return "9 seats", INF
+                cost += self.annuity * (d.fixed_cost + fte * d.cost_per_fte)
+            else:
+                cost += d.closure_cost
+        if self.max_desks is not None:
+            n = sum(1 for did in load if self.counts(desks[did].site))
+            if n > self.max_desks:
+                return "8 max desks", INF
+        return None, cost
+
+    # a whole target estate
+    def check(
+        self, room_of: dict[str, str], open_set: set[str], desk_of: dict[str, str]
+    ) -> list[str]:
+        """Every rule the target breaks (empty: legal)."""
+        out: list[str] = []
+        ws = self.inv.workloads
+        for w in ws:
+            why = self.single(w, self.room[room_of[w.id]])
+            if why:
+                out.append(f"{why}: {w.id} in {room_of[w.id]}")
+        for r in self.inv.rooms:
+            inside = [w for w in ws if room_of[w.id] == r.id]
+            if sum(w.racks for w in inside) > r.racks + EPS:
+                out.append(f"2 racks: {r.id}")
+            if sum(w.power_kw for w in inside) > r.power_kw + EPS:
+                out.append(f"2 power: {r.id}")
+            for a, b in itertools.combinations(inside, 2):
+                if self.zones_conflict(a.zone, b.zone):
+                    out.append(f"4 separation: {r.id} hosts {a.zone} and {b.zone}")
+        for a in ws:
+            for b in ws:
+                if a.id != b.id:
+                    why = self.pair(a, self.room[room_of[a.id]], b, self.room[room_of[b.id]])
+                    if why:
+                        out.append(f"{why}: {a.id}, {b.id}")
+        days = sum(w.migration_days for w in ws if room_of[w.id] != w.room)
+        if days > self.horizon.months * self.inv.estate.migration_days_per_month + EPS:
+            out.append("10 migration days over the horizon")
+        why = self.room_set(set(room_of.values()), open_set)
+        if why:
+            out.append(why)
+        why, _ = self.desk_plan(desk_of)
+        if why:
+            out.append(why)
+        return out
+
+    def cost(self, room_of: dict[str, str], open_set: set[str], desk_of: dict[str, str]) -> float:
+        moves = sum(w.migration_cost for w in self.inv.workloads if room_of[w.id] != w.room)
+        return moves + self.room_cost(open_set) + self.desk_plan(desk_of)[1]
+
+
+# ----------------------------------------------------------------- the search
+
+
+@dataclass
+class Optimum:
+    """What the enumeration found."""
+
+    objective: float | None
+    """None when no plan is legal."""
+    room_plans: list[tuple[dict[str, str], frozenset[str]]]
+    """Every (workload -> room, open rooms) reaching the optimum of the room part."""
+    desk_plans: list[dict[str, str]]
+    """Every organisation -> desk reaching the optimum of the desk part."""
+    legal_room_plans: int = 0
+    legal_desk_plans: int = 0
+
+    @property
+    def unique(self) -> bool:
+        return len(self.room_plans) == 1 and len(self.desk_plans) == 1
+
+
+def brute_force(
+    inv: Inventory, max_rooms: int | None = None, max_desks: int | None = None
+) -> Optimum:
+    rules = Rules(inv, max_rooms, max_desks)
+    rooms, ws = inv.rooms, inv.workloads
+    opts = [[r for r in rooms if rules.single(w, r) is None] for w in ws]
+    budget = rules.horizon.months * inv.estate.migration_days_per_month + EPS
+
+    # cheapest legal open set containing each used set (rooms are few: all subsets)
+    subsets = [
+        frozenset(r.id for r, bit in zip(rooms, bits, strict=True) if bit)
+        for bits in itertools.product((0, 1), repeat=len(rooms))
+    ]
+    legal_sets = [
+        (s, rules.room_cost(set(s))) for s in subsets if rules.room_set(set(), set(s)) is None
+    ]
+
+    def completions(used: frozenset[str]) -> tuple[float, list[frozenset[str]]]:
+        best, arg = INF, []
+        for s, c in legal_sets:
+            if used <= s:
+                if c < best - 0.005:
+                    best, arg = c, [s]
+                elif abs(c - best) <= 0.005:
+                    arg.append(s)
+        return best, arg
+
+    completion_cache: dict[frozenset[str], tuple[float, list[frozenset[str]]]] = {}
+    racks = {r.id: 0.0 for r in rooms}
+    power = {r.id: 0.0 for r in rooms}
+    zones: dict[str, dict[str, int]] = {r.id: {} for r in rooms}
+    placed: list[Room] = []
+    best = INF
+    best_plans: list[tuple[dict[str, str], frozenset[str]]] = []
+    legal = 0
+
+    def dfs(i: int, moves: float, days: float) -> None:
+        nonlocal best, best_plans, legal
+        if i == len(ws):
+            used = frozenset(r.id for r in placed)
+            if used not in completion_cache:
+                completion_cache[used] = completions(used)
+            room_part, sets = completion_cache[used]
+            if room_part == INF:
+                return
+            legal += len(sets)
+            total = moves + room_part
+            assignment = {w.id: r.id for w, r in zip(ws, placed, strict=True)}
+            if total < best - 0.005:
+                best, best_plans = total, [(assignment, s) for s in sets]
+            elif abs(total - best) <= 0.005:
+                best_plans.extend((assignment, s) for s in sets)
+            return
+        w = ws[i]
+        for r in opts[i]:
+            if racks[r.id] + w.racks > r.racks + EPS or power[r.id] + w.power_kw > r.power_kw + EPS:
+                continue
+            if any(rules.zones_conflict(w.zone, z) for z in zones[r.id]):
+                continue
+            moved = r.id != w.room
+            if moved and days + w.migration_days > budget:
+                continue
+            if any(
+                rules.pair(w, r, ws[j], placed[j]) or rules.pair(ws[j], placed[j], w, r)
+                for j in range(i)
+            ):
+                continue
+            racks[r.id] += w.racks
+            power[r.id] += w.power_kw
+            zones[r.id][w.zone] = zones[r.id].get(w.zone, 0) + 1
+            placed.append(r)
+            dfs(
+                i + 1,
+                moves + (w.migration_cost if moved else 0.0),
+                days + (w.migration_days if moved else 0.0),
+            )
+            placed.pop()
+            zones[r.id][w.zone] -= 1
+            if not zones[r.id][w.zone]:
+                del zones[r.id][w.zone]
+            racks[r.id] -= w.racks
+            power[r.id] -= w.power_kw
+
+    dfs(0, 0.0, 0.0)
+
+    desk_best, desk_plans, desk_legal = INF, [], 0
+    ids = [d.id for d in inv.service_desks]
+    for choice in itertools.product(ids, repeat=len(inv.organisations)):
+        desk_of = {o.id: d for o, d in zip(inv.organisations, choice, strict=True)}
+        why, cost = rules.desk_plan(desk_of)
+        if why:
+            continue
+        desk_legal += 1
+        if cost < desk_best - 0.005:
+            desk_best, desk_plans = cost, [desk_of]
+        elif abs(cost - desk_best) <= 0.005:
+            desk_plans.append(desk_of)
+
+    if best == INF or desk_best == INF:
+        return Optimum(None, [], [], legal, desk_legal)
+    return Optimum(best + desk_best, best_plans, desk_plans, legal, desk_legal)
+
+
+# ----------------------------------------------------------------- random small estates
+
+
+@dataclass(frozen=True)
+class Case:
+    """A random small estate and the limits to plan it with."""
+
+    seed: int
+    inventory: Inventory
+    max_rooms: int | None
+    max_desks: int | None
+
+    @property
+    def size(self) -> str:
+        inv = self.inventory
+        return (
+            f"seed {self.seed}: {len(inv.rooms)} rooms, {len(inv.workloads)} workloads, "
+            f"{len(inv.zones)} zones, {len(inv.organisations)} orgs, "
+            f"{len(inv.service_desks)} desks, max_rooms {self.max_rooms}, "
+            f"max_desks {self.max_desks}"
+        )
+
+
+ZONES = {
+    "official": (["psn"], ["psn", "wan"]),
+    "nhs": (["hscn"], ["hscn", "psn"]),
+    "police": (["psnp"], ["psnp", "psn"]),
+}
+REQUIRES = {"official": "psn", "nhs": "dspt", "police": "pasf"}
+STARTS = (dt.date(2027, 4, 1), dt.date(2027, 10, 1), dt.date(2028, 1, 15))
+
+
+def _pick(rng: random.Random, seq: Sequence[str], p: float) -> list[str]:
+    return [x for x in seq if rng.random() < p]
+
+
+def random_case(seed: int, edges: frozenset[str] = frozenset(), attempts: int = 200) -> Case:
+    """A valid random small estate (sizes in :func:`_draw`); rejection-sampled.
+
+    ``edges`` takes the estate to edges the default keeps away from:
+
+    * ``"budget"``: a one-month horizon (start 2028-03-01, one year) and a team of
+      fewer person-days a month than the workloads' moves add up to, so the
+      person-days of the moves bind (with one month, the month-by-month limit and
+      the horizon's total are the same rule, which the brute force applies);
+    * ``"idle-desk"``: desks' closure_cost up to 3 x A x fixed_cost, so keeping a
+      desk open with no organisation would be cheaper than closing it.
+    """
+    rng = random.Random(seed)
+    for _ in range(attempts):
+        case = _draw(rng, seed, edges)
+        if case is None:
+            continue
+        loaded = validate(Loaded(case.inventory, Path(f"random-{seed}"), []))
+        if loaded.ok:
+            return case
+    raise AssertionError(f"no valid estate drawn for seed {seed}")
+
+
+def _draw(rng: random.Random, seed: int, edges: frozenset[str]) -> Case | None:
+    """2-4 sites, 2-4 rooms (0-2 candidates), 3-7 workloads, 1-3 zones, 1-3 orgs and desks."""
+    start = rng.choice(STARTS)
+    years = rng.randint(1, 3)
+    if "budget" in edges:
+        start, years = dt.date(2028, 3, 1), 1
+    rate = rng.choice((0.0, 0.035, 0.05))
+    a = annuity(years, rate)
+    n_org = rng.randint(1, 3)
+    orgs = [f"o{i}" for i in range(n_org)]
+    n_sites = rng.randint(2, 4)
+    sites = [
+        Site(
+            id=f"s{i}",
+            organisation=rng.choice(orgs),
+            lat=round(52 + rng.uniform(-0.4, 0.4), 3),
+            lon=round(-1.5 + rng.uniform(-0.5, 0.5), 3),
+        )
+        for i in range(n_sites)
+    ]
+    km = {(x.id, y.id): haversine_km(x.lat, x.lon, y.lat, y.lon) for x in sites for y in sites}
+    dr_km = 0.0
+    if rng.random() < 0.5:
+        dr_km = float(rng.randint(5, 40))
+        if any(abs(d - dr_km) < 1 for d in km.values()):
+            dr_km = 0.0
+
+    zone_ids = ["official", *_pick(rng, ["nhs", "police"], 0.5)]
+    zones = []
+    for z in zone_ids:
+        zones.append(
+            Zone(
+                id=z,
+                networks=list(rng.choice(ZONES[z])),
+                requires=[REQUIRES[z]] if z != "official" or rng.random() < 0.5 else [],
+                isolation="room" if z == "police" and rng.random() < 0.7 else "none",
+            )
+        )
+    separate: list[tuple[str, str]] = []
+    if "nhs" in zone_ids and rng.random() < 0.7:
+        separate.append(("nhs", "official"))
+    if "nhs" in zone_ids and "police" in zone_ids and rng.random() < 0.3:
+        separate.append(("police", "nhs"))
+    zone = {z.id: z for z in zones}
+
+    links = []
+    for x, y in itertools.combinations(sites, 2):
+        for net in ("psn", "wan", "hscn", "psnp"):
+            if rng.random() < 0.45:
+                links.append(Link(a=x.id, b=y.id, network=net, latency_ms=rng.randint(1, 8)))
+    lat = Latency(Inventory(estate=Estate(name="x", start=start), sites=sites, links=links))
+
+    n_rooms = rng.randint(2, 4)
+    n_cand = rng.randint(0, min(2, n_rooms - 1))
+    room_sites = [rng.choice(sites).id for _ in range(n_rooms)]
+    n_work = rng.randint(3, 7)
+
+    # today's placement first; accreditations follow what each room hosts today
+    existing = list(range(n_rooms - n_cand))
+    hosted: dict[int, set[str]] = {i: set() for i in range(n_rooms)}
+
+    def conflict(z1: str, z2: str) -> bool:
+        if z1 == z2:
+            return False
+        if (z1, z2) in separate or (z2, z1) in separate:
+            return True
+        return zone[z1].isolation == "room" or zone[z2].isolation == "room"
+
+    today: list[int] = []
+    wzones: list[str] = []
+    for _ in range(n_work):
+        z = rng.choice(zone_ids)
+        fits = [i for i in existing if not any(conflict(z, other) for other in hosted[i])]
+        if not fits:
+            return None
+        i = rng.choice(fits)
+        hosted[i].add(z)
+        today.append(i)
+        wzones.append(z)
+
+    sizes = [rng.choice((0.5, 1, 1, 1.5, 2, 3)) for _ in range(n_work)]
+    kws = [s * rng.choice((2, 3, 4)) for s in sizes]
+    # movable workloads' days all fit one month, so a schedule doing every move in
+    # month 0 exists whenever the target does (keeps the full runs off rule 10's edges)
+    days = [rng.randint(1, 6) for _ in range(n_work)]
+    per_month = float(sum(days) + rng.randint(0, 5))
+    if "budget" in edges:
+        per_month = float(rng.randint(max(days), max(max(days), sum(days) // 2)))
+    stuck_days = [rng.random() < 0.08 for _ in range(n_work)]
+
+    h = Horizon.of(Estate(name="x", start=start, horizon_years=years))
+    rooms = []
+    for i in range(n_rooms):
+        acc = set(_pick(rng, ["psn", "dspt", "pasf"], 0.45))
+        acc |= {req for z in hosted[i] for req in zone[z].requires}
+        load_r = sum(s for s, t in zip(sizes, today, strict=True) if t == i)
+        load_p = sum(p for p, t in zip(kws, today, strict=True) if t == i)
+        candidate = i >= n_rooms - n_cand
+        annual = rng.randint(2, 20) * 10_000
+        flag = rng.random()
+        earliest = None
+        if not candidate and rng.random() < 0.15:
+            earliest = rng.choice((start + dt.timedelta(days=60), h.end + dt.timedelta(days=3)))
+        rooms.append(
+            Room(
+                id=f"r{i}",
+                site=room_sites[i],
+                racks=load_r + rng.randint(0, 4) if not candidate else rng.randint(2, 10),
+                power_kw=load_p + rng.randint(0, 12) if not candidate else rng.randint(8, 40),
+                annual_cost=annual,
+                closure_cost=0 if candidate else rng.randint(0, 10) * 5_000,
+                accreditations=sorted(acc),
+                earliest_close=earliest,
+                status="candidate" if candidate else "existing",
+                open_cost=rng.randint(0, 10) * 5_000 if candidate else 0,
+                keep=flag < 0.08,
+                close=0.08 <= flag < 0.15,
+            )
+        )
+    site_of = {r.id: r.site for r in rooms}
+    workloads: list[Workload] = []
+    for k in range(n_work):
+        z = zone[wzones[k]]
+        here = site_of[f"r{today[k]}"]
+        users = [
+            s.id for s in rng.sample(sites, rng.randint(0, 2)) if lat(z.networks, s.id, here) < INF
+        ]
+        worst = max((lat(z.networks, u, here) for u in users), default=0.0)
+        max_ms = None if rng.random() < 0.3 else worst + rng.choice((0, 1, 2, 3, 5, 10))
+        not_before = not_after = None
+        window = rng.random()
+        if window < 0.06:
+            not_after = start - dt.timedelta(days=10)  # misses the horizon: cannot move
+        elif window < 0.1:
+            not_before = h.end + dt.timedelta(days=10)  # likewise
+        elif window < 0.2:
+            not_after = start + dt.timedelta(days=rng.randint(0, 300))
+        workloads.append(
+            Workload(
+                id=f"w{k}",
+                organisation=rng.choice(orgs),
+                zone=z.id,
+                room=f"r{today[k]}",
+                racks=sizes[k],
+                power_kw=kws[k],
+                users=users,
+                max_latency_ms=max_ms,
+                migration_cost=rng.randint(0, 3 if "budget" in edges else 20) * 1_000,
+                migration_days=per_month + rng.randint(1, 5) if stuck_days[k] else days[k],
+                not_before=not_before,
+                not_after=not_after,
+                pinned=rng.random() < 0.08,
+            )
+        )
+
+    # dependencies and DR pairs that hold today
+    deps: dict[int, list[Dependency]] = {k: [] for k in range(n_work)}
+    dr: dict[int, list[str]] = {k: [] for k in range(n_work)}
+    for k in range(n_work):
+        if rng.random() < 0.3:
+            j = rng.randrange(n_work)
+            if j == k or any(d.workload == f"w{j}" for d in deps[k]):
+                continue
+            nets = set(zone[wzones[k]].networks) & set(zone[wzones[j]].networks)
+            ms = lat(nets, site_of[f"r{today[k]}"], site_of[f"r{today[j]}"])
+            if ms < INF:
+                deps[k].append(
+                    Dependency(workload=f"w{j}", max_latency_ms=ms + rng.choice((0, 0, 1, 3, 10)))
+                )
+    for k in range(n_work):
+        if rng.random() < 0.2:
+            j = rng.randrange(n_work)
+            sk, sj = site_of[f"r{today[k]}"], site_of[f"r{today[j]}"]
+            if j != k and sk != sj and km[(sk, sj)] >= dr_km and f"w{j}" not in dr[k]:
+                dr[k].append(f"w{j}")
+    workloads = [
+        w.model_copy(update={"depends_on": deps[k], "distinct_site_from": dr[k]})
+        for k, w in enumerate(workloads)
+    ]
+
+    n_desk = rng.randint(1, 3)
+    closure_share = 3.0 if "idle-desk" in edges else 0.9
+    desk_vet = [["npv3"] if rng.random() < 0.4 else [] for _ in range(n_desk)]
+    organisations = []
+    served: dict[int, int] = {}
+    for o in orgs:
+        vet = ["npv3"] if rng.random() < 0.25 else []
+        able = [i for i in range(n_desk) if set(vet) <= set(desk_vet[i])]
+        if not able:
+            vet, able = [], list(range(n_desk))
+        d = rng.choice(able)
+        tickets = rng.randint(1, 20) * 500
+        served[d] = served.get(d, 0) + tickets
+        organisations.append(
+            Organisation(id=o, kind="district", tickets_per_year=tickets, vetting=vet, desk=f"d{d}")
+        )
+    desks = []
+    for i in range(n_desk):
+        tpf = rng.choice((1_500, 2_000, 3_000, 4_000))
+        fixed = rng.randint(1, 6) * 10_000
+        desks.append(
+            ServiceDesk(
+                id=f"d{i}",
+                site=rng.choice(sites).id,
+                seats=math.ceil(served.get(i, 0) / tpf) + rng.randint(0, 3),
+                fixed_cost=fixed,
+                cost_per_fte=rng.randint(30, 40) * 1_000,
+                tickets_per_fte=tpf,
+                vetting=desk_vet[i],
+                # below A x fixed_cost (unless idle-desk), so an idle desk never pays
+                closure_cost=rng.randint(0, int(closure_share * a * fixed) // 1_000) * 1_000,
+            )
+        )
+
+    shared = None
+    if n_org > 1 and rng.random() < 0.3:
+        shared = sorted(rng.sample(orgs, rng.randint(1, n_org - 1)))
+    inv = Inventory(
+        estate=Estate(
+            name=f"Random small estate {seed}",
+            start=start,
+            horizon_years=years,
+            discount_rate=rate,
+            migration_days_per_month=per_month,
+            dr_min_distance_km=dr_km,
+            shared_service=shared,
+        ),
+        zones=zones,
+        separate=separate,
+        networks=[Network(id=n) for n in ("psn", "wan", "hscn", "psnp")],
+        organisations=organisations,
+        sites=sites,
+        links=links,
+        rooms=rooms,
+        service_desks=desks,
+        workloads=workloads,
+    )
+    max_rooms = rng.randint(1, n_rooms) if rng.random() < 0.4 else None
+    max_desks = rng.randint(1, n_desk) if rng.random() < 0.4 else None
+    return Case(seed, inv, max_rooms, max_desks)
