@@ -756,3 +756,38 @@ def test_diff_feasible_against_infeasible(
     text = diff_markdown(d)
     assert "(not in plan)" in text
     assert "| Status | optimal | infeasible | changed |" in text
+
+
+# ---------------------------------------------------------------- formats and chart scales
+
+
+@pytest.mark.parametrize(
+    ("x", "full", "short", "tick"),
+    [
+        (0.0, "£0", "£0", "£0"),
+        (-0.4, "£0", "£0", "£0"),
+        (950.0, "£950", "£950", "£950"),
+        (-7946.37, "-£7,946", "-£7.9k", "-£7.95k"),
+        (209000.0, "£209,000", "£209k", "£209k"),
+        (1097000.0, "£1,097,000", "£1.10m", "£1.1m"),
+        (-327916670.0, "-£327,916,670", "-£328m", "-£327.92m"),
+        (-1163916670.0, "-£1,163,916,670", "-£1.16bn", "-£1.16bn"),
+    ],
+)
+def test_money_formats(x: float, full: str, short: str, tick: str) -> None:
+    from planner.reports import fmt
+
+    assert fmt.gbp(x) == full
+    assert fmt.gbp_short(x) == short
+    assert fmt.gbp_tick(x) == tick
+
+
+def test_chart_scales() -> None:
+    from planner.reports.svg import nice_ticks
+
+    assert nice_ticks(0.0, 0.0) == [0.0, 200.0, 400.0, 600.0, 800.0, 1000.0]
+    ticks = nice_ticks(-327917.0, 209000.0)
+    assert ticks[0] <= -327917.0
+    assert ticks[-1] >= 209000.0
+    assert 0.0 in ticks
+    assert len(ticks) <= 8

@@ -20,11 +20,17 @@ def gbp(x: float | None, *, signed: bool = False, pence: bool = False) -> str:
 
 
 def gbp_short(x: float | None, *, signed: bool = False) -> str:
-    """£1.23m / £456k / £950 for headline figures."""
+    """£1.23m / £456k / £950 / £1.16bn for headline figures and chart labels."""
     if x is None:
         return DASH
     a = abs(x)
-    if a >= 999_500:
+    if a >= 999_500_000:
+        text = f"£{a / 1e9:.2f}bn"
+    elif a >= 99_950_000:
+        text = f"£{a / 1e6:.0f}m"
+    elif a >= 9_995_000:
+        text = f"£{a / 1e6:.1f}m"
+    elif a >= 999_500:
         text = f"£{a / 1e6:.2f}m"
     elif a >= 10_000:
         text = f"£{a / 1e3:.0f}k"
@@ -36,6 +42,17 @@ def gbp_short(x: float | None, *, signed: bool = False) -> str:
         return "£0"
     sign = "-" if x < 0 else ("+" if signed else "")
     return sign + text
+
+
+def gbp_tick(x: float) -> str:
+    """Axis labels: like gbp_short without trailing zeros (£250m, £1.25bn, -£200k)."""
+    a = abs(x)
+    for unit, div in (("bn", 1e9), ("m", 1e6), ("k", 1e3)):
+        if a >= div:
+            text = f"{a / div:.2f}".rstrip("0").rstrip(".")
+            return ("-" if x < 0 else "") + f"£{text}{unit}"
+    text = f"{a:.0f}"
+    return "£0" if text == "0" else ("-" if x < 0 else "") + f"£{text}"
 
 
 def num(x: float | None, *, signed: bool = False) -> str:

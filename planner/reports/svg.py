@@ -51,9 +51,10 @@ def _f(x: float) -> str:
 
 
 def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
-    """Round tick values covering [lo, hi] (always including 0 when in range)."""
-    if hi <= lo:
-        hi = lo + 1.0
+    """Round tick values covering [lo, hi] (always including 0 when in range); a range
+    under £1 (nothing changes) gets a £0-£1,000 axis."""
+    if hi - lo < 1.0:
+        hi = lo + 1000.0
     raw = (hi - lo) / max(1, n)
     mag = 10 ** math.floor(math.log10(raw))
     step = next(s * mag for s in (1, 2, 2.5, 5, 10) if s * mag >= raw)
@@ -114,7 +115,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], title: str) -> str
             f'<line x1="{_f(left)}" x2="{_f(w - right)}" y1="{_f(y(t))}" '
             f'y2="{_f(y(t))}" stroke="{GRID}" stroke-width="1"/>'
         )
-        out.append(_text(left - 6, y(t) + 4, fmt.gbp_short(t), anchor="end", fill=MUTED))
+        out.append(_text(left - 6, y(t) + 4, fmt.gbp_tick(t), anchor="end", fill=MUTED))
     n = max(1, len(values))
     band = pw / n
     bw = min(64.0, band * 0.62)
@@ -168,7 +169,7 @@ def cumulative_chart(v: PlanView, title: str) -> str | None:
             f'<line x1="{_f(left)}" x2="{_f(w - right)}" y1="{_f(Y(t))}" '
             f'y2="{_f(Y(t))}" stroke="{GRID}"/>'
         )
-        out.append(_text(left - 6, Y(t) + 4, fmt.gbp_short(t), anchor="end", fill=MUTED))
+        out.append(_text(left - 6, Y(t) + 4, fmt.gbp_tick(t), anchor="end", fill=MUTED))
     for i, y in enumerate(v.years):
         out.append(
             f'<line x1="{_f(X(xs[i]))}" x2="{_f(X(xs[i]))}" y1="{_f(top)}" '
