@@ -15,6 +15,9 @@ PENNY = Fraction(1, 100)
 RELATIVE = Fraction(1, 10**9)
 
 
+_EXACT: dict[float, Fraction] = {}
+
+
 def q(x: float | int | Fraction) -> Fraction:
     """The exact value of an inventory or plan number, as the decimal it was written as."""
     if isinstance(x, Fraction):
@@ -23,9 +26,14 @@ def q(x: float | int | Fraction) -> Fraction:
         return Fraction(int(x))
     if isinstance(x, int):
         return Fraction(x)
-    if not math.isfinite(x):
-        raise ValueError(f"not a finite number: {x!r}")
-    return Fraction(repr(float(x)))
+    exact = _EXACT.get(x)
+    if exact is None:
+        if not math.isfinite(x):
+            raise ValueError(f"not a finite number: {x!r}")
+        exact = Fraction(repr(float(x)))
+        if len(_EXACT) < 1_000_000:
+            _EXACT[x] = exact
+    return exact
 
 
 Key = tuple[str, ...]

@@ -42,6 +42,7 @@ class Ctx:
     """Moved workload -> its move month index, clamped to 0..T-1 (0 when unreadable)."""
     serves: dict[str, str] = field(default_factory=dict)
     """Organisation -> its desk in the plan (today's desk when the plan gives no valid one)."""
+    _open_months: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.cal = Calendar(self.inv.estate.start, self.inv.estate.horizon_years)
@@ -102,12 +103,24 @@ class Ctx:
             index = min(ins) if ins else 0
         return min(max(index, 0), self.T - 1)
 
+    def open_months(self, room: Room) -> tuple[int, int]:
+        """The months [first, end) a room is open (and costs) in the plan."""
+        interval = self._open_months.get(room.id)
+        if interval is None:
+            d = self.decision(room.id)
+            if room.status == "existing":
+                interval = (0, self.close_index(room.id) if d == "close" else self.T)
+            elif d == "open":
+                interval = (self.open_index(room.id), self.T)
+            else:
+                interval = (self.T, self.T)
+            self._open_months[room.id] = interval
+        return interval
+
     def room_open_at(self, room: Room, m: int) -> bool:
         """Whether a room is open (and costs) in month m of the plan."""
-        d = self.decision(room.id)
-        if room.status == "existing":
-            return d != "close" or m < self.close_index(room.id)
-        return d == "open" and m >= self.open_index(room.id)
+        first, end = self.open_months(room)
+        return first <= m < end
 
     def desk_kept(self, desk: str) -> bool:
         entry = self.desk_entry.get(desk)

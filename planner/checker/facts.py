@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from fractions import Fraction
 
 from planner.checker.amounts import money_ok, num, q
 from planner.checker.context import Ctx
+from planner.inventory.model import Workload
 
 
 def check_facts(ctx: Ctx) -> None:
     inv = ctx.inv
-    today = {w.id: w.room for w in inv.workloads}
+    hosted_today: dict[str, list[Workload]] = defaultdict(list)
+    hosted_after: dict[str, list[Workload]] = defaultdict(list)
+    for w in inv.workloads:
+        hosted_today[w.room].append(w)
+        hosted_after[ctx.target[w.id]].append(w)
     for room in inv.rooms:
         entry = ctx.room_entry.get(room.id)
         if entry is None:
             continue
         owner = ctx.owner_of_site(room.site)
-        before = [w for w in inv.workloads if today[w.id] == room.id]
-        after = [w for w in inv.workloads if ctx.target[w.id] == room.id]
+        before, after = hosted_today[room.id], hosted_after[room.id]
         expected_text = {
             "site": room.site,
             "organisation": owner,

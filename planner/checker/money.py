@@ -9,6 +9,7 @@ within 0.01 GBP per item summed plus 1e-9 relative.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -193,40 +194,50 @@ def compute(ctx: Ctx) -> Figures:
             f.one_off_m[ctx.desk_close_index(d.id) - 1].add(cost, key)
             f.org_one_off.add(_split(cost, _tickets(ctx, today[d.id]), owner_desk[d.id]), key)
 
-    # Month by month.
+    # Month by month. A month costs the same as the one before it unless a move, a
+    # closure or an opening falls between them, so each run of equal months is costed once.
     baseline = f.baseline
-    last_placement: dict[str, str] | None = None
-    racks_m: dict[str, dict[str, Fraction]] = {}
+    move_months = sorted(set(ctx.move_month.values()))
+    Parts = list[tuple[dict[str, Fraction], tuple[Key, ...]]]
+    runs: list[tuple[Parts, int]] = []
+    signature: tuple[object, ...] | None = None
+    planned = Total()
     for m in range(T):
         f.baseline_m.append(Total(baseline.value / 12, baseline.keys))
+        rooms_open = tuple(ctx.room_open_at(r, m) for r in inv.rooms)
+        desks_open = tuple(
+            ctx.desk_kept(d.id) or m < ctx.desk_close_index(d.id) for d in inv.service_desks
+        )
+        now = (bisect_right(move_months, m), rooms_open, desks_open)
+        if now == signature:
+            f.planned_m.append(planned)
+            parts, months = runs[-1]
+            runs[-1] = (parts, months + 1)
+            continue
+        signature = now
         planned = Total()
-        placement = ctx.placement_at(m)
-        if placement != last_placement:
-            racks_m = _racks(ctx, placement)
-            last_placement = placement
-        for r in inv.rooms:
-            if ctx.room_open_at(r, m):
+        parts = []
+        racks_m = _racks(ctx, ctx.placement_at(m))
+        for r, is_open in zip(inv.rooms, rooms_open, strict=True):
+            if is_open:
                 cost, key = q(r.annual_cost) / 12, ("room", r.id)
                 planned.add(cost, key)
-                f.org_horizon_planned.add(
-                    _split(cost, racks_m.get(r.id, {}), owner_room[r.id]), key
-                )
-        for d in inv.service_desks:
-            key = ("desk", d.id)
-            if ctx.desk_kept(d.id):
-                fte = f.fte_after[d.id]
-                served = plan[d.id]
-            elif m < ctx.desk_close_index(d.id):
-                fte = f.fte_before[d.id]
-                served = []  # its organisations changed desk in month 0
-            else:
+                parts.append((_split(cost, racks_m.get(r.id, {}), owner_room[r.id]), (key,)))
+        for d, is_open in zip(inv.service_desks, desks_open, strict=True):
+            if not is_open:
                 continue
-            cost, staff = desk_cost(d.id, fte) / 12, posts(d.id, fte)
-            planned.add(cost, key, *staff)
-            f.org_horizon_planned.add(
-                _split(cost, _tickets(ctx, served), owner_desk[d.id]), key, *staff
-            )
+            if ctx.desk_kept(d.id):
+                fte, served = f.fte_after[d.id], plan[d.id]
+            else:  # closing: its FTE before the change; its organisations left in month 0
+                fte, served = f.fte_before[d.id], []
+            cost, keys = desk_cost(d.id, fte) / 12, (("desk", d.id), *posts(d.id, fte))
+            planned.add(cost, *keys)
+            parts.append((_split(cost, _tickets(ctx, served), owner_desk[d.id]), keys))
         f.planned_m.append(planned)
+        runs.append((parts, 1))
+    for parts, months in runs:
+        for shares, keys in parts:
+            f.org_horizon_planned.add({o: v * months for o, v in shares.items()}, *keys)
     return f
 
 
