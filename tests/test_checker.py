@@ -637,6 +637,11 @@ def test_sha_changes_with_the_files(tmp_path: Path) -> None:
     assert report.rules == {"sha"}, explain(report)
 
 
+def test_created_is_iso(tmp_path: Path) -> None:
+    report = run(tmp_path, lambda p: p.update(created="yesterday"))
+    assert has(report, "format", "created"), explain(report)
+
+
 def test_estate_name(tmp_path: Path) -> None:
     report = run(tmp_path, lambda p: p.update(estate="Another estate"))
     assert has(report, "estate", "estate"), explain(report)

@@ -14,6 +14,7 @@ distance and exact arithmetic. ``tests/test_checker_imports.py`` enforces this.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -66,6 +67,14 @@ def check_plan(loaded: Loaded, plan: Any, *, strict: bool = True) -> CheckReport
 
 def _check_header(ctx: Ctx, loaded: Loaded) -> None:
     plan = ctx.plan
+    try:
+        dt.datetime.fromisoformat(plan["created"])
+    except ValueError:
+        ctx.add(
+            "format",
+            ("created",),
+            f"created {plan['created']!r} is not an ISO 8601 time (e.g. 2026-11-23T10:00:00Z)",
+        )
     if plan["estate"] != ctx.inv.estate.name:
         ctx.add(
             "estate",
