@@ -185,8 +185,19 @@ def finance(tl: Timeline) -> dict[str, Any]:
         )
     net = [baseline_month - planned_month[m] - one_off_month[m] for m in range(tl.months)]
     running, payback = 0.0, None
+    months: list[dict[str, Any]] = []
     for m, value in enumerate(net):
         running += value
+        months.append(
+            {
+                "month": cal.label(m),
+                "baseline": round(baseline_month, 2),
+                "planned": round(planned_month[m], 2),
+                "one_off": round(one_off_month[m], 2),
+                "savings": round(value, 2),
+                "cumulative_savings": round(running, 2),
+            }
+        )
         if running < -0.005:
             payback = None
         elif payback is None:
@@ -240,6 +251,7 @@ def finance(tl: Timeline) -> dict[str, Any]:
             "desks": round(breakdown["desk_closure"] + annuity * steady["desks_after"], 2),
         },
         "years": years,
+        "months": months,
         "finance": {
             "npv": round(discounted, 2),
             "total_savings": round(cumulative, 2),

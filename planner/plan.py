@@ -243,13 +243,30 @@ def feasible_plan(
         "desk_assignments": desk_assignments,
         "waves": waves,
         "move_groups": schedule.move_groups,
+        "zones": zone_rules(ep),
+        "separate": [sorted(pair) for pair in sorted(inv.separated_pairs, key=sorted)],
         "costs": money["costs"],
         "years": money["years"],
+        "months": money["months"],
         "finance": money["finance"],
         "organisations": money["organisations"],
         "staff": staff(tl),
         "explanation": [],
     }
+
+
+def zone_rules(ep: EstateProblem) -> list[dict[str, Any]]:
+    """The zones' security rules, so reports can show each one is met."""
+    return [
+        {
+            "id": z.id,
+            "name": z.name,
+            "networks": list(z.networks),
+            "requires": list(z.requires),
+            "isolation": z.isolation,
+        }
+        for z in ep.inventory.zones
+    ]
 
 
 def dumps(plan: dict[str, Any]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.live import Live
@@ -18,9 +19,9 @@ from planner.cli.common import (
     is_terminal,
     load_valid_estate,
 )
-from planner.optimise import OptimiseOptions, optimise
-from planner.outputs import PlanBug, terminal_summary, write_plan_dir
-from planner.solver.solve import Progress
+
+if TYPE_CHECKING:
+    from planner.solver.solve import Progress
 
 
 def _progress_text(stage: str, progress: Progress | None) -> Text:
@@ -85,6 +86,11 @@ def optimise_command(
 
     Example:  planner optimise inventories/cheshire --out plans/cheshire --max-rooms 2
     """
+    # The solver stack (OR-Tools) is imported here, not at start-up, so that
+    # `planner validate` and `planner --help` stay fast.
+    from planner.optimise import OptimiseOptions, optimise
+    from planner.outputs import PlanBug, terminal_summary, write_plan_dir
+
     loaded = load_valid_estate(estate_dir, quiet=quiet)
     options = OptimiseOptions(
         max_rooms=max_rooms,
