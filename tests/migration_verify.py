@@ -268,8 +268,11 @@ def verify_months(inv: Inventory, plan: dict[str, Any]) -> list[str]:
                 for a in plan["assignments"]
                 if a["to"] == room.id and a["workload"] in moves
             ]
-            if not moves_in or label_index(start, r["open_month"]) != min(moves_in):
+            o = label_index(start, r["open_month"])
+            if moves_in and o != min(moves_in):
                 problems.append(f"{room.id} opens in {r['open_month']}, not at its first move in")
+            if not 0 <= o < T:  # (opened empty, e.g. keep: true: any month of the plan)
+                problems.append(f"{room.id} opens in {r['open_month']}, outside the horizon")
 
     # Every month's state keeps rules 1-7.
     lat = Latency(inv)
