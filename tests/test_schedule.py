@@ -444,3 +444,39 @@ def test_infeasible_schedule_is_explained_by_schedule_migration(tmp_path: Path) 
     kinds = {key[0] for key in sched.core.keys}
     assert kinds == {"order", "capacity-during", "days-per-month"}
     assert sched.move_groups == []
+
+
+def stuck_in_closing_room(**stuck: object) -> Doc:
+    """'old' must close (close: true) but its only workload cannot move at all."""
+    doc = base(days=15)
+    site(doc, "b", 52.1)
+    link(doc, "a", "b", 3)
+    room(doc, "old", "a", close=True)
+    room(doc, "new", "b", keep=True)
+    workload(doc, "w", "old", **stuck)
+    return doc
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: the explanation model never enforces the 'cannot-move' rule that "
+    "planner.problem puts in Workload.blocked (no solver family calls "
+    "add_blocked(b, 'cannot-move')), so the core search finds the explanation model "
+    "feasible and the plan says only 'no smaller set of conflicting rules was found'",
+)
+@pytest.mark.parametrize(
+    "stuck",
+    [
+        {"days": 25},  # more person-days than migration_days_per_month (15)
+        {"not_after": "2020-01-31"},  # its window ends before the start
+    ],
+    ids=["days", "window"],
+)
+def test_workload_that_cannot_move_out_of_a_closing_room_is_explained(
+    tmp_path: Path, stuck: dict[str, object]
+) -> None:
+    _, result = run(stuck_in_closing_room(**stuck), tmp_path / "e")
+    assert result.plan["solver"]["status"] == "infeasible"
+    text = "\n".join(result.plan["explanation"])
+    assert "w cannot move within the horizon" in text
+    assert "room old is marked close: true" in text
