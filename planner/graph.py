@@ -378,7 +378,17 @@ class EstateGraph:
             and workload.racks <= r.racks
             and workload.power_kw <= r.power_kw
         }
-        return [r.id for r in self.inventory.rooms if r.id in ok]
+        # Inventory order, without scanning every room of the estate for every workload.
+        positions = sorted(i for rid in ok for i in self._room_positions[rid])
+        return [self.inventory.rooms[i].id for i in positions]
+
+    @cached_property
+    def _room_positions(self) -> dict[str, list[int]]:
+        """Room id -> its positions in the inventory (several only for a duplicated id)."""
+        out: dict[str, list[int]] = {}
+        for i, r in enumerate(self.inventory.rooms):
+            out.setdefault(r.id, []).append(i)
+        return out
 
     # ----------------------------------------------------------------- groups
     @cached_property
