@@ -60,17 +60,25 @@ def _round_trips(inv: Inventory, tmp: Path) -> None:
 # --------------------------------------------------------------------------- real estates
 
 
+BUNDLED = sorted(p for p in (ROOT / "inventories").glob("*") if p.is_dir())
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=[p.name for p in BUNDLED])
+def test_bundled_estates_round_trip(path: Path, tmp_path: Path) -> None:
+    _round_trips(_load(path), tmp_path)
+
+
 @pytest.mark.skipif(not TINY.is_dir(), reason="inventories/tiny not written yet")
-def test_tiny_round_trips(tmp_path: Path) -> None:
+def test_tiny_split_layout(tmp_path: Path) -> None:
     inv = _load(TINY)
-    _round_trips(inv, tmp_path)
-    # tiny is grouped by organisation already, so even the split layout is exact
-    write_yaml(inv, tmp_path / "again", "organisation")
-    assert sorted(p.name for p in (tmp_path / "again").iterdir()) == [
+    # tiny's items are grouped by organisation already, so even the split layout is exact
+    write_yaml(inv, tmp_path, "organisation")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
         "brookford.yaml",
         "estate.yaml",
         "midshire.yaml",
     ]
+    assert _load(tmp_path) == inv
 
 
 def test_generated_round_trips(tmp_path: Path) -> None:
