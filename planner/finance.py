@@ -185,10 +185,10 @@ def finance(tl: Timeline) -> dict[str, Any]:
         )
     net = [baseline_month - planned_month[m] - one_off_month[m] for m in range(tl.months)]
     running, payback = 0.0, None
-    months: list[dict[str, Any]] = []
+    monthly: list[dict[str, Any]] = []
     for m, value in enumerate(net):
         running += value
-        months.append(
+        monthly.append(
             {
                 "month": cal.label(m),
                 "baseline": round(baseline_month, 2),
@@ -251,7 +251,7 @@ def finance(tl: Timeline) -> dict[str, Any]:
             "desks": round(breakdown["desk_closure"] + annuity * steady["desks_after"], 2),
         },
         "years": years,
-        "months": months,
+        "months": monthly,
         "finance": {
             "npv": round(discounted, 2),
             "total_savings": round(cumulative, 2),
