@@ -121,6 +121,8 @@ def _check_infeasible(ctx: Ctx) -> None:
             f"solver.status is '{status}' but the explanation is empty; it must say which "
             "rules conflict",
         )
+    ctx.report.count("explanation sentences", len(plan["explanation"]))
+    ctx.report.count("baseline figures")
     figures = compute_baseline(ctx)
     if not money_ok(plan["costs"]["baseline_steady"], figures):
         ctx.add(

@@ -57,7 +57,7 @@ class CheckReport:
     def summary(self) -> str:
         parts = ", ".join(f"{n} {what}" for what, n in sorted(self.checked.items()))
         verdict = "all rules hold" if self.ok else f"{len(self.violations)} violation(s)"
-        return f"{verdict}; checked {parts}"
+        return f"{verdict}; checked {parts}" if parts else verdict
 
 
 class PlanFormatError(ValueError):
