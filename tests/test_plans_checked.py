@@ -277,3 +277,52 @@ def test_random_small_plans_keep_rule_10_every_month(
         loaded = load(write(doc, directory))
     result = optimise(loaded, QUICK)
     assert_rule_10(loaded, result.plan)
+
+
+# ------------------------------------------------------------------ the verifier itself
+
+
+MUTATIONS = [
+    ("sql-later", "district-revs and district-sql are 4.0 ms apart"),
+    ("sql-later", "civic-mr closes in 2026-05 before its last move out"),
+    ("close-early", "civic-mr closes in 2026-04 before its last move out"),
+    ("into-records", "room records-mr hosts nhs and official together"),
+    ("team-of-ten", "2026-04: 13 person-days > 10"),
+    ("window", "district-revs moves in 2026-04 before not_before 2026-06-01"),
+    ("earliest-close", "civic-mr closes in 2026-05, not after 2026-05-01"),
+]
+
+
+@pytest.mark.parametrize(("mutation", "problem"), MUTATIONS)
+def test_the_month_verifier_is_not_blind(
+    bundled_plan: BundledPlan, mutation: str, problem: str
+) -> None:
+    """Each corruption of tiny's plan (or estate) is reported by verify_months."""
+    loaded, original = bundled_plan("tiny")
+    plan = json.loads(json.dumps(original))
+    inv = loaded.inventory
+    by_id = {a["workload"]: a for a in plan["assignments"]}
+    civic = next(r for r in plan["rooms"] if r["id"] == "civic-mr")
+    if mutation == "sql-later":
+        by_id["district-sql"]["month"] = "2026-06"
+        plan["waves"] = [
+            {"month": "2026-04", "workloads": ["district-revs"]},
+            {"month": "2026-06", "workloads": ["district-sql"]},
+        ]
+    elif mutation == "close-early":
+        civic["close_month"] = "2026-04"
+    elif mutation == "into-records":
+        by_id["district-revs"]["to"] = "records-mr"
+    else:  # change the estate, not the plan (a fresh model: no cached lookups)
+        data = inv.model_dump()
+        if mutation == "team-of-ten":
+            data["estate"]["migration_days_per_month"] = 10
+        elif mutation == "window":
+            w = next(w for w in data["workloads"] if w["id"] == "district-revs")
+            w["not_before"] = dt.date(2026, 6, 1)
+        elif mutation == "earliest-close":
+            r = next(r for r in data["rooms"] if r["id"] == "civic-mr")
+            r["earliest_close"] = dt.date(2026, 5, 1)
+        inv = Inventory.model_validate(data)
+    problems = verify_months(inv, plan)
+    assert any(problem in p for p in problems), problems
