@@ -711,8 +711,99 @@ def valid_plan(sha: str) -> dict[str, Any]:
                 _site("s-office", "south", (2, 0), (1, 0)),
             ],
         },
+        "move_groups": [["south-revs", "south-db"]],  # south-revs needs south-db within 0 ms
+        "zones": [
+            {
+                "id": "official",
+                "name": "",
+                "networks": ["wan"],
+                "requires": ["psn"],
+                "isolation": "none",
+            },
+            {
+                "id": "nhs",
+                "name": "",
+                "networks": ["hscn"],
+                "requires": ["dspt"],
+                "isolation": "none",
+            },
+        ],
+        "separate": [["nhs", "official"]],
+        "months": months_rows(
+            # (planned, one-off) of 2027-01, 2027-02, 2027-03 (see above); then 34,500 a
+            # month and no one-off: savings 40,500 - 34,500 = 6,000 a month.
+            [(46500.0, 30000.0), (39500.0, 24000.0), (34500.0, 0.0)]
+        ),
         "explanation": [],
     }
+
+
+MONTHS = [f"2027-{m:02d}" for m in range(1, 13)] + ["2028-01", "2028-02", "2028-03"]
+
+
+def months_rows(first: list[tuple[float, float]]) -> list[dict[str, Any]]:
+    """The monthly series: baseline 40,500 every month; the given (planned, one-off) of the
+    first months, then (34,500, 0); savings and their running sum."""
+    rows, cumulative = [], 0.0
+    for i, month in enumerate(MONTHS):
+        planned, one_off = first[i] if i < len(first) else (34500.0, 0.0)
+        savings = 40500.0 - planned - one_off
+        cumulative += savings
+        rows.append(
+            {
+                "month": month,
+                "baseline": 40500.0,
+                "planned": planned,
+                "one_off": one_off,
+                "savings": savings,
+                "cumulative_savings": cumulative,
+            }
+        )
+    return rows
+
+
+def desk_change_plan(sha: str) -> dict[str, Any]:
+    """The same decisions when south may change desk only from 2027-02-10 (desk_change_from).
+
+    south moves to north-desk in 2027-02 (month 1); south-desk closes the month after its
+    last organisation leaves, 2027-03, and its 6,000 closure falls in 2027-02.
+      2027-01: rooms 22,000; north-desk serves north only: 24,000 + 3 x 36,000 = 132,000 a
+               year -> 11,000; south-desk (its 2 FTE) 7,000; health 3,500 -> 43,500;
+               one-off 6,000 + 18,000 = 24,000
+      2027-02: rooms 22,000; north-desk 14,000 (4 FTE); south-desk 7,000 (closing, 2 FTE
+               until 2027-03); health 3,500 -> 46,500; one-off 9,000 + 3,000 + 12,000
+               + 6,000 = 30,000
+      2027-03 on: 34,500 and no one-off, as before.
+    2026/27: planned 43,500 + 46,500 + 34,500 = 124,500; savings 121,500 - 124,500 - 54,000
+      = -57,000; x 1/1.05 = -54,285.71. 2027/28 as before: 72,000, cumulative 15,000.
+    NPV = -54,285.71 + 65,306.12 = 11,020.41. Payback: -27,000, -63,000, -57,000, then
+      +6,000 a month: -3,000 in 2027-12, +3,000 in 2028-01.
+    horizon_planned: north: 2027-01 13,000 + 11,000 (north-desk serves north alone); then
+      14 months of the north-desk at 14,000 x 8/11 = 142,545.45; rooms 8,000 + 13 x 8,000
+      -> 13,000 + 11,000 + 8,000 + 104,000 + 142,545.45 = 278,545.45
+      south: 2027-01 s-mr 5,000 + south-desk 7,000 (it still serves south); 2027-02
+      n-hall-mr 5,000 + s-mr 5,000 (empty: its owner) + south-desk 7,000 (serving nobody:
+      its owner); 13 x 5,000; 14 x 14,000 x 3/11 = 53,454.55 -> 12,000 + 17,000 + 65,000
+      + 53,454.55 = 147,454.55
+    horizon_savings: north 340,000 - 278,545.45 - 28,000 = 33,454.55; south 155,000
+      - 147,454.55 - 26,000 = -18,454.55.
+    """
+    plan = valid_plan(sha)
+    next(d for d in plan["desk_assignments"] if d["organisation"] == "south")["month"] = "2027-02"
+    next(d for d in plan["desks"] if d["id"] == "south-desk")["close_month"] = "2027-03"
+    plan["years"][0].update(
+        planned=124500.0,
+        savings=-57000.0,
+        cumulative_savings=-57000.0,
+        discounted_savings=-54285.71,
+    )
+    plan["years"][1].update(cumulative_savings=15000.0)
+    plan["finance"].update(npv=11020.41, total_savings=15000.0, payback_month="2028-01")
+    orgs = {o["id"]: o for o in plan["organisations"]}
+    orgs["north"].update(horizon_planned=278545.45, horizon_savings=33454.55)
+    orgs["south"].update(horizon_planned=147454.55, horizon_savings=-18454.55)
+    plan["months"] = months_rows([(43500.0, 24000.0), (46500.0, 30000.0), (34500.0, 0.0)])
+    return plan
 
 
 def infeasible_plan(sha: str) -> dict[str, Any]:

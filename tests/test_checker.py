@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from checker_case import (
+    desk_change_plan,
     estate_files,
     infeasible_plan,
     item,
@@ -346,8 +347,12 @@ def test_rule8_keep_candidate_opened_empty(tmp_path: Path) -> None:
     report = run(tmp_path, opened, must_open)
     assert report.ok, explain(report)
     assert any("must-open" in note for note in report.notes)
-    unopened = run(tmp_path / "b", lambda p: (opened(p), entry(p, "rooms", "must-open").update(
-        decision="unused", open_month=None)), must_open)  # fmt: skip
+
+    def left_unused(plan: Plan) -> None:
+        opened(plan)
+        entry(plan, "rooms", "must-open").update(decision="unused", open_month=None)
+
+    unopened = run(tmp_path / "b", left_unused, must_open)
     assert has(unopened, "8", "must-open"), explain(unopened)
 
 
@@ -475,6 +480,45 @@ def test_rule10_desk_close_month(tmp_path: Path) -> None:
     assert has(report, "10", "south-desk"), explain(report)
 
 
+def _south_waits(files: Files) -> None:
+    item(files, "organisations", "south")["desk_change_from"] = "2027-02-10"
+
+
+def test_rule10_desk_change_from(tmp_path: Path) -> None:
+    files = estate_files()
+    _south_waits(files)
+    directory = write_estate(tmp_path / "waits", files)
+    loaded = load_and_validate(directory)
+    report = check_plan(loaded, desk_change_plan(sha_of(directory)))
+    assert report.ok, explain(report)
+    # The plan made without the date changes desk in month 0, too early; its money and
+    # close month follow from that month, so that is the one thing reported.
+    early = check_plan(loaded, valid_plan(sha_of(directory)))
+    assert has(early, "10", "south"), explain(early)
+    assert "desk_change_from 2027-02-10" in explain(early)
+    assert len(early.violations) == 1, explain(early)
+    # Moving only the month and not the money is caught by the money.
+    late = valid_plan(sha_of(directory))
+    entry(late, "desk_assignments", "south", "organisation")["month"] = "2027-02"
+    report = check_plan(loaded, late)
+    assert has(report, "10", "south-desk"), explain(report)  # closes 2027-03, not 2027-02
+    assert has(report, "years", "2026/27", "planned"), explain(report)
+
+
+def test_rule10_desk_change_after_the_horizon(tmp_path: Path) -> None:
+    def never(files: Files) -> None:
+        item(files, "organisations", "south")["desk_change_from"] = "2028-04-01"
+
+    report = run(tmp_path, change_estate=never)
+    assert has(report, "10", "south", "north-desk"), explain(report)
+    assert "keeps its desk" in explain(report)
+
+
+def test_rule10_move_group(tmp_path: Path) -> None:
+    report = run(tmp_path, lambda p: p.update(move_groups=[["north-app-dr", "south-revs"]]))
+    assert has(report, "10", "north-app-dr", "south-revs"), explain(report)
+
+
 # ------------------------------------------------------------------------ costs
 
 
@@ -534,6 +578,24 @@ def test_years_labels(tmp_path: Path) -> None:
 def test_years_discount_factor(tmp_path: Path) -> None:
     report = run(tmp_path, lambda p: p["years"][1].update(discount_factor=0.9))
     assert has(report, "years", "2027/28", "discount_factor"), explain(report)
+
+
+def test_months_series(tmp_path: Path) -> None:
+    report = run(tmp_path, lambda p: p["months"][1].update(one_off=18000.0, savings=-17000.0))
+    assert has(report, "months", "2027-02", "one_off"), explain(report)
+    assert has(report, "months", "2027-02", "savings"), explain(report)
+
+
+def test_months_cover_the_horizon(tmp_path: Path) -> None:
+    report = run(tmp_path, lambda p: p["months"].pop())
+    assert has(report, "months", "months"), explain(report)
+
+
+def test_zone_rules_copied(tmp_path: Path) -> None:
+    report = run(tmp_path, lambda p: p["zones"][1].update(requires=[]))
+    assert has(report, "estate", "nhs", "requires"), explain(report)
+    report = run(tmp_path / "b", lambda p: p.update(separate=[]))
+    assert has(report, "estate", "separate"), explain(report)
 
 
 def test_finance_npv(tmp_path: Path) -> None:

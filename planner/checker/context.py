@@ -42,6 +42,12 @@ class Ctx:
     """Moved workload -> its move month index, clamped to 0..T-1 (0 when unreadable)."""
     serves: dict[str, str] = field(default_factory=dict)
     """Organisation -> its desk in the plan (today's desk when the plan gives no valid one)."""
+    allowed_change: dict[str, int] = field(default_factory=dict)
+    """Organisation changing desk -> the first month it may (month 0, or the month of its
+    desk_change_from; T or more when that is after the horizon)."""
+    change_month: dict[str, int] = field(default_factory=dict)
+    """Organisation changing desk -> the month it changes in the plan (its desk_assignments
+    month when readable, else the first allowed), clamped to 0..T-1."""
     _open_months: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -126,12 +132,39 @@ class Ctx:
         entry = self.desk_entry.get(desk)
         return entry is None or entry["decision"] != "close"
 
+    def desk_close_expected(self, desk: str) -> int:
+        """A closing desk closes the month after its last organisation leaves (month 1 when
+        all leave in month 0, or when it serves nobody today)."""
+        leaving = [
+            self.change_month[o.id]
+            for o in self.inv.organisations
+            if o.desk == desk and o.id in self.change_month
+        ]
+        return min(max(leaving, default=0) + 1, self.T)
+
     def desk_close_index(self, desk: str) -> int:
-        """A closing desk's close_month index (ext; month 1 by the docs when absent)."""
+        """A closing desk's close_month index: the plan's (ext) when readable, else the
+        month after its last organisation leaves; clamped to 1..T."""
         entry = self.desk_entry.get(desk)
         label = entry.get("close_month") if entry else None
         index = self.cal.index(label) if isinstance(label, str) else None
-        return 1 if index is None else min(max(index, 1), self.T)
+        if index is None:
+            return self.desk_close_expected(desk)
+        return min(max(index, 1), self.T)
+
+    def desk_at(self, organisation: str, m: int) -> str:
+        """The desk serving an organisation in month m."""
+        t = self.change_month.get(organisation)
+        if t is not None and t <= m:
+            return self.serves[organisation]
+        return self.inv.organisation[organisation].desk
+
+    def served_at(self, m: int) -> dict[str, list[str]]:
+        """Desk -> the organisations it serves in month m."""
+        out: dict[str, list[str]] = {d.id: [] for d in self.inv.service_desks}
+        for o in self.inv.organisations:
+            out[self.desk_at(o.id, m)].append(o.id)
+        return out
 
     def placement_at(self, m: int) -> dict[str, str]:
         """Workload -> room in month m (the post-move state)."""
@@ -245,3 +278,12 @@ def build(ctx: Ctx) -> None:
             )
             continue
         ctx.serves[o.id] = da["desk"]
+        if da["desk"] != o.desk:
+            first = 0
+            if o.desk_change_from is not None:
+                first = max(0, ctx.cal.index_of_date(o.desk_change_from))
+            ctx.allowed_change[o.id] = first
+            when = da.get("month")
+            given = ctx.cal.index(when) if isinstance(when, str) else None
+            chosen = first if given is None else given
+            ctx.change_month[o.id] = min(max(chosen, 0), ctx.T - 1)

@@ -11,6 +11,7 @@ from planner.inventory.model import Workload
 
 
 def check_facts(ctx: Ctx) -> None:
+    check_policy(ctx)
     inv = ctx.inv
     hosted_today: dict[str, list[Workload]] = defaultdict(list)
     hosted_after: dict[str, list[Workload]] = defaultdict(list)
@@ -76,3 +77,48 @@ def check_facts(ctx: Ctx) -> None:
         for key, value in (("organisation", w.organisation), ("zone", w.zone)):
             if key in a and a[key] != value:
                 ctx.add("1", (w.id, key), f"workload '{w.id}' {key} is '{value}', not '{a[key]}'")
+
+
+def check_policy(ctx: Ctx) -> None:
+    """zones and separate (ext): the estate's zone rules, copied for the security evidence."""
+    inv = ctx.inv
+    zones = ctx.plan.get("zones")
+    if isinstance(zones, list):
+        given = {z["id"]: z for z in zones}
+        for zone in inv.zones:
+            z = given.get(zone.id)
+            if z is None:
+                ctx.add("estate", (zone.id,), f"zones has no entry for zone '{zone.id}'")
+                continue
+            expected = {
+                "name": zone.name,
+                "networks": sorted(zone.networks),
+                "requires": sorted(zone.requires),
+                "isolation": zone.isolation,
+            }
+            for key, value in expected.items():
+                if key not in z:
+                    continue
+                have = sorted(z[key]) if isinstance(value, list) else z[key]
+                if have != value:
+                    ctx.add(
+                        "estate",
+                        (zone.id, key),
+                        f"zone '{zone.id}' {key} is {value!r} in the estate, not {z[key]!r}",
+                    )
+        for ident in sorted(set(given) - set(inv.zone)):
+            ctx.add("estate", (ident,), f"zones lists '{ident}', not a zone of the estate")
+        if len(given) != len(zones):
+            ctx.add("estate", ("zones",), "zones lists a zone more than once")
+    pairs = ctx.plan.get("separate")
+    if isinstance(pairs, list):
+        have = [sorted(p) for p in pairs]
+        want = sorted(sorted(p) for p in inv.separated_pairs)
+        if sorted(have) != want or len(have) != len(want):
+            ctx.add(
+                "estate",
+                ("separate",),
+                f"separate is {have}, but the estate's separate pairs are {want}",
+            )
+        elif ctx.strict and (have != want or any(p != sorted(p) for p in pairs)):
+            ctx.add("format", ("separate",), "separate is not sorted (docs/plan-format.md)")

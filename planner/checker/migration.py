@@ -299,8 +299,39 @@ def check_states(ctx: Ctx) -> None:
         )
 
 
+def check_move_groups(ctx: Ctx) -> None:
+    """move_groups (ext): workloads that must move in the same month do."""
+    groups = ctx.plan.get("move_groups")
+    if not isinstance(groups, list):
+        return
+    seen: dict[str, int] = {}
+    for n, group in enumerate(groups):
+        for w_id in group:
+            if w_id not in ctx.inv.workload:
+                ctx.add("10", (w_id,), f"move_groups[{n}] names '{w_id}', not a workload")
+            elif w_id in seen:
+                ctx.add(
+                    "10",
+                    (w_id,),
+                    f"workload '{w_id}' is in move_groups[{seen[w_id]}] and move_groups[{n}]",
+                )
+            else:
+                seen[w_id] = n
+        months = {
+            ctx.assignment[w]["month"] for w in group if w in ctx.move_month and w in ctx.assignment
+        }
+        if len(months) > 1:
+            ctx.add(
+                "10",
+                tuple(group),
+                f"move group {', '.join(group)} must move in one month, but moves in "
+                f"{', '.join(sorted(str(m) for m in months))}",
+            )
+
+
 def check_migration(ctx: Ctx) -> None:
     check_moves(ctx)
+    check_move_groups(ctx)
     check_waves(ctx)
     check_rooms_months(ctx)
     check_states(ctx)

@@ -198,6 +198,7 @@ def compute(ctx: Ctx) -> Figures:
     # closure or an opening falls between them, so each run of equal months is costed once.
     baseline = f.baseline
     move_months = sorted(set(ctx.move_month.values()))
+    change_months = sorted(set(ctx.change_month.values()))
     Parts = list[tuple[dict[str, Fraction], tuple[Key, ...]]]
     runs: list[tuple[Parts, int]] = []
     signature: tuple[object, ...] | None = None
@@ -208,7 +209,12 @@ def compute(ctx: Ctx) -> Figures:
         desks_open = tuple(
             ctx.desk_kept(d.id) or m < ctx.desk_close_index(d.id) for d in inv.service_desks
         )
-        now = (bisect_right(move_months, m), rooms_open, desks_open)
+        now = (
+            bisect_right(move_months, m),
+            bisect_right(change_months, m),
+            rooms_open,
+            desks_open,
+        )
         if now == signature:
             f.planned_m.append(planned)
             parts, months = runs[-1]
@@ -223,13 +229,14 @@ def compute(ctx: Ctx) -> Figures:
                 cost, key = q(r.annual_cost) / 12, ("room", r.id)
                 planned.add(cost, key)
                 parts.append((_split(cost, racks_m.get(r.id, {}), owner_room[r.id]), (key,)))
+        served_m = ctx.served_at(m)
         for d, is_open in zip(inv.service_desks, desks_open, strict=True):
             if not is_open:
                 continue
-            if ctx.desk_kept(d.id):
-                fte, served = f.fte_after[d.id], plan[d.id]
-            else:  # closing: its FTE before the change; its organisations left in month 0
-                fte, served = f.fte_before[d.id], []
+            served = served_m[d.id]
+            # FTE(m) for the organisations it serves this month; a closing desk keeps its
+            # FTE before the change until it closes.
+            fte = desk_fte(ctx, d.id, served) if ctx.desk_kept(d.id) else f.fte_before[d.id]
             cost, keys = desk_cost(d.id, fte) / 12, (("desk", d.id), *posts(d.id, fte))
             planned.add(cost, *keys)
             parts.append((_split(cost, _tickets(ctx, served), owner_desk[d.id]), keys))
@@ -431,6 +438,38 @@ def check_years(ctx: Ctx, rows: list[YearRow]) -> None:
                 f"year {row.label} discount_factor is {g['discount_factor']}, but "
                 f"(1 + r)^-{rows.index(row) + 1} = {float(row.factor):.9f}",
             )
+
+
+def check_months(ctx: Ctx, f: Figures) -> None:
+    """The monthly series (ext): every month of the horizon, in order, each figure."""
+    given = ctx.plan.get("months")
+    if not isinstance(given, list):
+        return
+    labels = [ctx.month_label(m) for m in range(ctx.T)]
+    if [g["month"] for g in given] != labels:
+        ctx.add(
+            "months",
+            ("months",),
+            f"months lists {len(given)} month(s), but the horizon has {ctx.T}, "
+            f"{labels[0]}..{labels[-1]}, each once and in order",
+        )
+    index = {g["month"]: g for g in given}
+    cumulative = Total()
+    for m, label in enumerate(labels):
+        savings = combine((1, f.baseline_m[m]), (-1, f.planned_m[m]), (-1, f.one_off_m[m]))
+        cumulative = combine((1, cumulative), (1, savings))
+        g = index.get(label)
+        if g is None:
+            continue
+        for key, exact in (
+            ("baseline", f.baseline_m[m]),
+            ("planned", f.planned_m[m]),
+            ("one_off", f.one_off_m[m]),
+            ("savings", savings),
+            ("cumulative_savings", cumulative),
+        ):
+            if key in g:
+                _money(ctx, "months", (label, key), f"month {label} {key}", g[key], exact)
 
 
 def payback(ctx: Ctx, f: Figures) -> tuple[int | None, list[Fraction], list[Fraction]]:
@@ -730,6 +769,7 @@ def check_money(ctx: Ctx) -> None:
     check_costs(ctx, f)
     rows = year_rows(ctx, f)
     check_years(ctx, rows)
+    check_months(ctx, f)
     check_finance(ctx, f, rows)
     check_organisations(ctx, f)
     check_staff(ctx, f)

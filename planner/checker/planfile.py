@@ -221,6 +221,21 @@ YEAR = _obj(
     discount_factor=(EXT, NUM),
     discounted_savings=XMONEY,
 )
+MONTH_ROW = _obj(
+    month=(CORE, MONTH),
+    baseline=XMONEY,
+    planned=XMONEY,
+    one_off=XMONEY,
+    savings=XMONEY,
+    cumulative_savings=XMONEY,
+)
+ZONE = _obj(
+    id=(CORE, STR),
+    name=(EXT, STR),
+    networks=(EXT, ListOf(STR)),
+    requires=(EXT, ListOf(STR)),
+    isolation=(EXT, STR),
+)
 FINANCE = _obj(
     npv=XMONEY,
     total_savings=XMONEY,
@@ -302,7 +317,11 @@ FEASIBLE_PLAN = _obj(
     waves=(CORE, ListOf(WAVE)),
     costs=(CORE, COSTS),
     years=(CORE, ListOf(YEAR)),
+    months=(EXT, ListOf(MONTH_ROW)),
     finance=(EXT, FINANCE),
+    move_groups=(EXT, ListOf(ListOf(STR))),
+    zones=(EXT, ListOf(ZONE)),
+    separate=(EXT, ListOf(ListOf(STR))),
     organisations=(CORE, ListOf(ORGANISATION)),
     staff=(CORE, STAFF),
 )

@@ -345,20 +345,31 @@ def check_desks(ctx: Ctx) -> None:
                     f"organisation '{o.id}' is served today by '{o.desk}', not "
                     f"'{da['from']}' as desk_assignments 'from' says",
                 )
-            if "month" in da:
-                expected = ctx.month_label(0) if changed else None
+            allowed = ctx.allowed_change.get(o.id)
+            if changed and allowed is not None and allowed >= ctx.T:
+                ctx.add(
+                    "10",
+                    (o.id, desk_id),
+                    f"organisation '{o.id}' may change desk only from {o.desk_change_from} "
+                    "(desk_change_from), after the horizon: it keeps its desk "
+                    f"'{o.desk}', but the plan moves it to '{desk_id}'",
+                )
+            elif "month" in da:
+                expected = ctx.month_label(allowed) if changed and allowed is not None else None
                 if da["month"] != expected:
-                    ctx.add(
-                        "10",
-                        (o.id,),
-                        f"organisation '{o.id}' "
+                    why = (
+                        f"changes desk, so its desk_assignments month is {expected}, the "
+                        "first month allowed ("
                         + (
-                            f"changes desk, so its desk_assignments month is {expected} (month 0)"
-                            if changed
-                            else "keeps its desk, so its desk_assignments month is null"
+                            f"desk_change_from {o.desk_change_from}"
+                            if o.desk_change_from is not None and allowed
+                            else "month 0"
                         )
-                        + f", not {da['month']}",
+                        + ")"
+                        if changed
+                        else "keeps its desk, so its desk_assignments month is null"
                     )
+                    ctx.add("10", (o.id,), f"organisation '{o.id}' {why}, not {da['month']}")
     ctx.report.count("organisations", len(inv.organisations))
     ctx.report.count("desks", len(inv.service_desks))
 
@@ -414,14 +425,15 @@ def check_desks(ctx: Ctx) -> None:
                 f"the plan's desk_assignments give it {sorted(orgs)}",
             )
         if "close_month" in entry:
-            expected = ctx.month_label(1) if not kept else None
+            expected = ctx.month_label(ctx.desk_close_expected(desk.id)) if not kept else None
             if entry["close_month"] != expected:
                 ctx.add(
                     "10",
                     (desk.id,),
                     f"desk '{desk.id}' "
                     + (
-                        f"closes, so its close_month is {expected} (month 1)"
+                        f"closes, so its close_month is {expected}, the month after its last "
+                        "organisation leaves"
                         if not kept
                         else "stays open, so its close_month is null"
                     )
