@@ -213,13 +213,12 @@ def by_hand(start_text: str, horizon: int, plan: dict[str, Any]) -> Hand:
     )
 
 
-def optimised(directory: Path, *, check: bool = True) -> dict[str, Any]:
+def optimised(directory: Path) -> dict[str, Any]:
     loaded = load_and_validate(directory)
     assert loaded.ok
     plan = optimise(loaded, OptimiseOptions(time_limit_s=10, workers=2)).plan
-    if check:
-        report = check_plan(loaded, plan)
-        assert report.ok, "\n".join(v.render() for v in report.violations)
+    report = check_plan(loaded, plan)
+    assert report.ok, "\n".join(v.render() for v in report.violations)
     return plan
 
 
@@ -261,8 +260,7 @@ CASES = [
 def test_finance_month_by_month_by_hand(
     tmp_path: Path, start: str, years: int, change_from: str | None
 ) -> None:
-    # (The checker does not know desk_change_from yet: see test_desk_change_from_is_checked.)
-    plan = optimised(tiny(tmp_path, start, years, change_from), check=change_from is None)
+    plan = optimised(tiny(tmp_path, start, years, change_from))
     assert_readme_optimum(plan)
     hand = by_hand(start, years, plan)
 
@@ -374,7 +372,7 @@ def test_a_start_in_october_makes_a_six_month_first_year(tmp_path: Path) -> None
 def test_a_desk_change_date_delays_the_desk_saving(tmp_path: Path) -> None:
     """Brookford may change desk from 15 October 2026: it switches in October, the
     Brookford desk closes in November, and until then Midshire's desk has 3 FTE."""
-    plan = optimised(tiny(tmp_path, brookford_desk_change_from="2026-10-15"), check=False)
+    plan = optimised(tiny(tmp_path, brookford_desk_change_from="2026-10-15"))
     switch = {d["organisation"]: d["month"] for d in plan["desk_assignments"]}
     assert switch == {"midshire": None, "brookford": "2026-10"}
     assert next(d for d in plan["desks"] if d["id"] == "brookford-desk")["close_month"] == (
@@ -387,14 +385,9 @@ def test_a_desk_change_date_delays_the_desk_saving(tmp_path: Path) -> None:
     assert plan["years"][0]["planned"] == pytest.approx(first, abs=0.01)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: planner.checker ignores the documented desk_change_from extension "
-    "(docs/plan-format.md, 'Schedule rules': an organisation changes desk in the month of "
-    "its desk_change_from); it demands month 0 and recomputes the years from that, so "
-    "planner optimise refuses its own correct plan (exit 70, 'planner bug')",
-)
 def test_desk_change_from_is_checked(tmp_path: Path) -> None:
+    """planner optimise writes (its checker accepts) a plan whose desk change waits for
+    desk_change_from (the checker once demanded month 0 and refused it, exit 70)."""
     from typer.testing import CliRunner
 
     from planner.cli import app
