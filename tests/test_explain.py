@@ -239,3 +239,49 @@ def test_pinned_in_a_room_that_must_close_is_invalid_not_infeasible(tmp_path: Pa
     assert result.exit_code == 2, result.output
     assert "w1" in result.output
     assert not (tmp_path / "plan" / "plan.json").exists()
+
+
+# ----------------------------------------------------------------- more conflicts, named
+
+
+def two_rooms_doc(**w: Any) -> Doc:
+    doc = base()
+    doc["rooms"] = [room("r1", "a"), room("r2", "b", annual_cost=60_000)]
+    doc["workloads"] = [workload("w1", "r1", **w), workload("w3", "r2", **w)]
+    return doc
+
+
+def test_user_latency_and_max_rooms(tmp_path: Path) -> None:
+    """Each workload's users sit on its own site and tolerate 1 ms (the sites are 2 ms
+    apart): two rooms needed."""
+    doc = two_rooms_doc(max_latency_ms=1)
+    find(doc, "workloads", "w1")["users"] = ["a"]
+    find(doc, "workloads", "w3")["users"] = ["b"]
+    text = infeasible(doc, tmp_path / "one", "--max-rooms", "1")
+    contains(text, "w1", "w3", "1 ms", "rule 5", "--max-rooms 1")
+    feasible(doc, tmp_path / "two", "--max-rooms", "2")
+    find(doc, "workloads", "w3")["max_latency_ms"] = 2
+    feasible(doc, tmp_path / "looser", "--max-rooms", "1")
+
+
+def test_capacity_and_max_rooms(tmp_path: Path) -> None:
+    doc = two_rooms_doc()
+    for r in ("r1", "r2"):
+        find(doc, "rooms", r)["racks"] = 1
+    text = infeasible(doc, tmp_path / "one", "--max-rooms", "1")
+    contains(text, "r1", "r2", "racks", "rule 2", "--max-rooms 1")
+    absent(text, "rule 5")
+    find(doc, "rooms", "r2")["racks"] = 2
+    feasible(doc, tmp_path / "bigger", "--max-rooms", "1")
+
+
+def test_close_flag_against_earliest_close(tmp_path: Path) -> None:
+    doc = two_rooms_doc()
+    find(doc, "rooms", "r1").update(close=True, earliest_close="2030-01-01")
+    text = infeasible(doc, tmp_path / "both")
+    contains(text, "r1", "2030-01-01", "earliest_close", "close: true", "rule 8")
+    find(doc, "rooms", "r1")["earliest_close"] = "2028-01-01"
+    plan = feasible(doc, tmp_path / "sooner")
+    closed = next(r for r in plan["rooms"] if r["id"] == "r1")
+    assert closed["decision"] == "close"
+    assert closed["close_month"] == "2028-02"

@@ -777,6 +777,26 @@ def test_room_may_close_in_the_month_after_the_horizon(tmp_path: Path) -> None:
     assert next(r for r in plan["rooms"] if r["id"] == "r1")["close_month"] == "2028-04"
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: the target ignores that w1 (not_before 2027-10) and w2 (not_after "
+    "2027-06), which must share a site every month, can never move in the same month; "
+    "it moves both, the schedule fails, and the plan says infeasible (exit 3) although "
+    "keeping them in r1 (141,000) is a legal plan",
+)
+def test_dependent_workloads_with_disjoint_windows_stay_put(tmp_path: Path) -> None:
+    """w1 depends on w2 within 0 ms, so they move in the same month or not at all; their
+    windows (from October, until June) share no month: both stay in r1, and w3 joins."""
+    doc = rooms_doc()
+    find(doc, "workloads", "w1").update(
+        not_before="2027-10-01", depends_on=[{"workload": "w2", "max_latency_ms": 0}]
+    )
+    find(doc, "workloads", "w2")["not_after"] = "2027-06-30"
+    plan = optimum(doc, tmp_path)
+    assert objective(plan) == KEEP_R1
+    assert room_of(plan) == {"w1": "r1", "w2": "r1", "w3": "r1"}
+
+
 def budget_doc(days: float) -> Doc:
     """A one-month horizon (start 2028-03-01, one financial year 2027/28: March only) and
     40 person-days a month; w1 and w2 take ``days`` each to move."""
