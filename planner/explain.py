@@ -88,6 +88,9 @@ def describe(ep: EstateProblem, key: GuardKey, limits: LimitOptions) -> str:
             f"{inv.estate.migration_days_per_month:g} a month), so it stays in {w.room} "
             f"(rule 10)"
         )
+    if kind == "move-pair":
+        assert isinstance(arg, int)
+        return f"{p.at_most_one[arg].label} (rule 10, month by month)"
     if kind == "migration-budget":
         est = inv.estate
         return (

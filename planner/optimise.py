@@ -109,10 +109,18 @@ def optimise(
 
     sol = outcome.solution
     p = ep.problem
+    used = set(sol.assignment)
     target = Target(
         room_of={wl.id: p.rooms[sol.assignment[w]].id for w, wl in enumerate(p.workloads)},
-        open_rooms=frozenset(room.id for r, room in enumerate(p.rooms) if sol.room_open[r]),
+        # An empty room stays open only when it must or when closing it costs more.
+        open_rooms=frozenset(
+            room.id
+            for r, room in enumerate(p.rooms)
+            if sol.room_open[r]
+            and (r in used or room.must_open or room.cost_open < room.cost_closed)
+        ),
         desk_of={org.id: p.desks[sol.desk_of[o]].id for o, org in enumerate(p.organisations)},
+        open_desks=frozenset(desk.id for d, desk in enumerate(p.desks) if sol.desk_open[d]),
     )
     stage("scheduling the migration month by month")
     t1 = time.monotonic()

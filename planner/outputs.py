@@ -10,6 +10,7 @@ complete new one.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -36,15 +37,27 @@ class PlanBug(RuntimeError):
 
 
 def write_plan_dir(plan: dict[str, Any], out: Path, loaded: Loaded) -> list[Path]:
-    """Check ``plan`` against the estate and write PLAN_DIR/plan.json and the reports."""
+    """Check ``plan`` against the estate and write PLAN_DIR/plan.json and the reports.
+
+    Every file is first written in full to a temporary file in PLAN_DIR; only when all
+    are written are they renamed over the old ones (renames do not fail for lack of
+    space). A failure before that removes the temporary files and leaves the old plan.
+    """
     report = check_plan(loaded, plan)
     if not report.ok:
         raise PlanBug(report)
-    rendered = render_reports(plan)
+    files = {"plan.json": dumps(plan).encode(), **render_reports(plan)}
     out.mkdir(parents=True, exist_ok=True)
-    written = [out / "plan.json"]
-    write_atomic(written[0], dumps(plan))
-    for name, data in rendered.items():
-        write_atomic(out / name, data)
-        written.append(out / name)
-    return written
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, data in files.items():
+            tmp = out / f".{name}.{os.getpid()}.tmp"
+            write_atomic(tmp, data)
+            staged.append((tmp, out / name))
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, final in staged:
+        os.replace(tmp, final)
+    return [final for _, final in staged]

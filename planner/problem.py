@@ -43,7 +43,15 @@ from planner.graph import EstateGraph
 from planner.inventory.model import Inventory
 from planner.inventory.model import Room as InvRoom
 from planner.inventory.model import Workload as InvWorkload
-from planner.solver.problem import Desk, Organisation, Problem, Room, SitePairRule, Workload
+from planner.solver.problem import (
+    AtMostOne,
+    Desk,
+    Organisation,
+    Problem,
+    Room,
+    SitePairRule,
+    Workload,
+)
 
 PENCE = 100
 COST_UNIT = 1 / PENCE
@@ -103,9 +111,15 @@ def can_move(w: InvWorkload, inv: Inventory, cal: Calendar) -> bool:
     """Whether the migration could move the workload at all (rule 10)."""
     if w.pinned or w.migration_days > inv.estate.migration_days_per_month + 1e-9:
         return False
+    lo, hi = move_window(w, cal)
+    return lo <= hi
+
+
+def move_window(w: InvWorkload, cal: Calendar) -> tuple[int, int]:
+    """First and last month the workload may move in (empty when first > last)."""
     lo = max(0, cal.month_of(w.not_before)) if w.not_before else 0
     hi = min(cal.months - 1, cal.month_of(w.not_after)) if w.not_after else cal.months - 1
-    return lo <= hi
+    return lo, hi
 
 
 def can_close(room: InvRoom, cal: Calendar) -> bool:
@@ -215,6 +229,7 @@ def build_problem(
                 today=room_ix[w.room],
                 blocked=blocked,
                 blocked_cost=move,
+                move_days=round(w.migration_days * DAYS_SCALE),
             )
         )
         option_sites.append(
@@ -271,6 +286,8 @@ def build_problem(
             )
             rules.append(SitePairRule("apart", a, b, pairs, f"{w.id} apart from {other_id}"))
 
+    at_most_one = move_pair_rules(inv, graph, cal, workloads, rooms, sites)
+
     tickets_scale = scale_for([d.tickets_per_fte for d in inv.service_desks], 10**4)
     desk_ix = {d.id: i for i, d in enumerate(inv.service_desks)}
     desks = tuple(
@@ -311,6 +328,7 @@ def build_problem(
         conflicts=frozenset(conflicts),
         conflict_reason=reason,
         site_rules=tuple(rules),
+        at_most_one=tuple(at_most_one),
         max_rooms=limits.max_rooms,
         move_budget=round(cal.months * est.migration_days_per_month * DAYS_SCALE),
         desks=desks,
@@ -321,6 +339,86 @@ def build_problem(
         explain=explain,
     )
     return EstateProblem(problem, inv, graph, annuity)
+
+
+def move_pair_rules(
+    inv: Inventory,
+    graph: EstateGraph,
+    cal: Calendar,
+    workloads: list[Workload],
+    rooms: tuple[Room, ...],
+    sites: tuple[str, ...],
+) -> list[AtMostOne]:
+    """Rule 10 for dependency and DR pairs, as sets of assignments of which at most one holds.
+
+    For a pair (a, b) that both move, the only states besides today's and the target's
+    are (to_a, from_b) if a moves first and (from_a, to_b) if b does. Let FA be a's
+    options whose state (to_a, from_b) breaks the pair's rule, FB likewise for b.
+
+    * a's window ends before b's begins: a moves first, so a in FA forbids b moving:
+      sum_{r in FA} x[a, r] + sum_{r != today(b)} x[b, r] <= 1 (and symmetrically);
+    * otherwise, when a in FA and b in FB they must move in the same month, which
+      their person-days may not allow: sum_{FA} x[a, r] + sum_{FB} x[b, r] <= 1.
+    """
+    ix = {w.id: i for i, w in enumerate(inv.workloads)}
+    budget = inv.estate.migration_days_per_month + 1e-9
+    pairs: list[tuple[str, str, str, float]] = []
+    for w in inv.workloads:
+        pairs += [("near", w.id, d.workload, d.max_latency_ms) for d in w.depends_on]
+        pairs += [("apart", w.id, other, 0.0) for other in w.distinct_site_from]
+    min_km = inv.estate.dr_min_distance_km
+
+    def legal(kind: str, wa: str, wb: str, ra: int, rb: int, limit: float) -> bool:
+        sa, sb = sites[rooms[ra].site], sites[rooms[rb].site]
+        if kind == "apart":
+            return sa != sb and (min_km <= 0 or _km(inv, sa, sb) + 1e-9 >= min_km)
+        za, zb = inv.workload[wa].zone, inv.workload[wb].zone
+        return graph.dependency_latency(za, zb, sa, sb) <= limit + 1e-9
+
+    out: list[AtMostOne] = []
+    for kind, wa, wb, limit in pairs:
+        a, b = ix[wa], ix[wb]
+        A, B = workloads[a], workloads[b]
+        if A.today is None or B.today is None:
+            continue
+        moves_a = [r for r, _ in A.options if r != A.today]
+        moves_b = [r for r, _ in B.options if r != B.today]
+        if not moves_a or not moves_b:
+            continue
+        fa = [r for r in moves_a if not legal(kind, wa, wb, r, B.today, limit)]
+        fb = [r for r in moves_b if not legal(kind, wa, wb, A.today, r, limit)]
+        lo_a, hi_a = move_window(inv.workload[wa], cal)
+        lo_b, hi_b = move_window(inv.workload[wb], cal)
+        label = f"{wa} and {wb} ({'dependency' if kind == 'near' else 'DR pair'})"
+        if hi_a < lo_b and fa:
+            out.append(
+                AtMostOne(
+                    tuple((a, r) for r in fa) + tuple((b, r) for r in moves_b),
+                    f"{label}: {wa} must move before {wb}",
+                )
+            )
+        elif hi_b < lo_a and fb:
+            out.append(
+                AtMostOne(
+                    tuple((b, r) for r in fb) + tuple((a, r) for r in moves_a),
+                    f"{label}: {wb} must move before {wa}",
+                )
+            )
+        elif (
+            fa
+            and fb
+            and (
+                inv.workload[wa].migration_days + inv.workload[wb].migration_days > budget
+                or max(lo_a, lo_b) > min(hi_a, hi_b)
+            )
+        ):
+            out.append(
+                AtMostOne(
+                    tuple((a, r) for r in fa) + tuple((b, r) for r in fb),
+                    f"{label}: they would have to move in the same month",
+                )
+            )
+    return out
 
 
 def _km(inv: Inventory, a: str, b: str) -> float:

@@ -85,8 +85,8 @@ class Timeline:
         return {d.id: desk_fte(served[d.id], d.tickets_per_fte) for d in self.inv.service_desks}
 
     @cached_property
-    def open_desks(self) -> set[str]:
-        return set(self.target.desk_of.values())
+    def open_desks(self) -> frozenset[str]:
+        return self.target.open_desks
 
     def desk_state(
         self, desk_id: str, m: int, serving: dict[str, list[str]] | None = None

@@ -64,6 +64,13 @@ class Target:
     open_rooms: frozenset[str]
     desk_of: dict[str, str]
     """Organisation -> desk in the plan."""
+    open_desks: frozenset[str] = frozenset()
+    """Desks open in the plan: those serving someone, and any the solver keeps open
+    because closing it costs more than running it (default: the desks serving someone)."""
+
+    def __post_init__(self) -> None:
+        if not self.open_desks:
+            object.__setattr__(self, "open_desks", frozenset(self.desk_of.values()))
 
 
 @dataclass
@@ -346,7 +353,7 @@ def desk_months(
         for o in inv.organisations
         if target.desk_of[o.id] != o.desk
     }
-    used = set(target.desk_of.values())
+    used = target.open_desks
     close = {
         d.id: 1 + max((switch[o.id] for o in inv.organisations if o.desk == d.id), default=0)
         for d in inv.service_desks

@@ -83,6 +83,17 @@ class SitePairRule:
 
 
 @dataclass(frozen=True)
+class AtMostOne:
+    """At most one of these (workload, room) assignments may hold.
+
+    Used for pairs of moves that no month-by-month order can make legal (e.g. two
+    dependent workloads whose move windows share no month)."""
+
+    pairs: tuple[tuple[int, int], ...]
+    label: str = ""
+
+
+@dataclass(frozen=True)
 class Desk:
     """A service desk: a facility with integer staff."""
 
@@ -128,6 +139,7 @@ class Problem:
     conflict_reason: dict[tuple[int, int], str] = field(default_factory=dict)
     """Why each pair conflicts: 'separate' or 'isolation:<zone>'."""
     site_rules: tuple[SitePairRule, ...] = ()
+    at_most_one: tuple[AtMostOne, ...] = ()
     max_rooms: int | None = None
     move_budget: int | None = None
     """Most total ``move_days`` of the workloads that leave ``today`` (the migration team's

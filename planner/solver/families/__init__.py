@@ -16,6 +16,7 @@ from planner.solver.families import (
     dependency,
     desks,
     migration,
+    move_pairs,
     objective,
     resilience,
     rooms,
@@ -36,6 +37,7 @@ FAMILIES: dict[str, Family] = {
     "resilience": resilience.add,
     "rooms": rooms.add,
     "migration-budget": migration.add,
+    "move-pairs": move_pairs.add,
     "desks": desks.add,
     "objective": objective.add,
 }

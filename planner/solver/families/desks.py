@@ -3,6 +3,7 @@ whose integer staff covers its tickets within its seats.
 
     sum_{d in D(o)} serve[o, d] = 1                          for every organisation o
     serve[o, d] <= desk_open[d]
+    desk_open[d] <= sum_o serve[o, d]      (a desk that serves nobody closes; docs/plan-format.md)
     tpf[d] fte[d] >= sum_o T[o] serve[o, d]                  fte[d] integer >= 0
     fte[d] <= seats[d] desk_open[d]                          (guard: desk-seats, d)
     desk_open[d] = 1 for desks that must stay open
@@ -55,8 +56,8 @@ def add(b: Built) -> None:
         )
         m.add(desk.tickets_per_fte * b.fte[d] >= load)
         m.add(b.fte[d] <= desk.seats * b.desk_open[d]).only_enforce_if(b.guard("desk-seats", d))
-        if not b.explain:
-            m.add(b.fte[d] <= desk.seats * b.desk_open[d])
+        if not desk.must_open:
+            m.add_bool_or([v for _, v in served[d]]).only_enforce_if(b.desk_open[d])
     if p.max_desks is not None:
         counted = [b.desk_open[d] for d, desk in enumerate(p.desks) if desk.counts_to_limit]
         m.add(sum(counted) <= p.max_desks).only_enforce_if(b.guard("max-desks"))

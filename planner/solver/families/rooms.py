@@ -9,9 +9,10 @@ every room by default). A candidate room is opened exactly when open[r] = 1:
 it then costs its opening and running cost (objective family), otherwise
 nothing, and it can host workloads only when open (assignment family).
 
-Pinned workloads (rule 1) and rooms that must close are applied to the
-option sets before the model is built; an explanation model guards them
-(guard: pinned, w and closing, w).
+Pinned workloads (rule 1), rooms that must close, and workloads the
+migration cannot move within the horizon (rule 10) are applied to the option
+sets before the model is built; an explanation model guards them
+(guard: pinned, w; closing, w; cannot-move, w).
 """
 
 from __future__ import annotations
@@ -32,3 +33,4 @@ def add(b: Built) -> None:
         m.add(sum(counted) <= p.max_rooms).only_enforce_if(b.guard("max-rooms"))
     add_blocked(b, "pinned")
     add_blocked(b, "closing")
+    add_blocked(b, "cannot-move")

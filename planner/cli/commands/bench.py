@@ -1,0 +1,269 @@
+"""`planner bench sscflp FILE...` and `planner bench estates`: solve benchmarks, one
+subprocess per instance, and write a CSV of the results.
+
+Exit codes: 0 every result is possible; 1 a result is impossible against a
+proven optimum (below it beyond rounding, a bound above it, 'optimal' at a
+different value, or a plan that fails the independent check) or an instance
+failed to run; 2 invalid input or usage.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+from rich.live import Live
+from rich.markup import escape
+from rich.table import Table
+
+from planner.bench.run import Job, Row, run_jobs, write_csv
+from planner.cli import app
+from planner.cli.common import EXIT_VIOLATIONS, console, err, fail, is_terminal
+
+bench_app = typer.Typer(
+    name="bench",
+    help=(
+        "Solve benchmark instances (public SSCFLP sets, bundled and generated estates) "
+        "with the planner's solver and write a CSV of the results.\n\n"
+        "Example:  planner bench sscflp bench/holmberg/p1 --time-limit 10 --out p1.csv"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+app.add_typer(bench_app, name="bench")
+
+DEFAULT_COUNCILS = (10, 50, 150, 337)
+
+
+def _workers(workers: int | None) -> int:
+    return workers if workers is not None else (os.cpu_count() or 1)
+
+
+@bench_app.command("sscflp")
+def sscflp(
+    files: list[Path] = typer.Argument(
+        ..., help="SSCFLP instance files (Holmberg / OR-Library format)."
+    ),
+    time_limit: float = typer.Option(
+        60.0, "--time-limit", "-t", min=0.1, help="Seconds per instance."
+    ),
+    workers: int | None = typer.Option(
+        None, "--workers", "-w", min=1, help="CP-SAT workers (default: number of cores)."
+    ),
+    seed: int = typer.Option(0, "--seed", help="CP-SAT random seed."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="CSV file to write."),
+    references: Path | None = typer.Option(
+        None,
+        "--references",
+        help="CSV of published optima (instance,optimum). Default: reference_values.csv "
+        "beside each instance file, if present.",
+    ),
+) -> None:
+    """Solve single-source capacitated facility location files, one subprocess each.
+
+    Each file is read into the same solver problem an estate becomes (facilities
+    as rooms, customers as workloads). With a published optimum (reference_values.csv
+    beside the file, or --references) the CSV gives the deviation, and a result
+    better than a proven optimum, or 'optimal' at another value, exits 1.
+
+    Example:  planner bench sscflp holmberg/p1 holmberg/p2 --time-limit 10 --out h.csv
+    """
+    from planner.bench.sscflp import BenchFormatError, read_instance, read_references
+    from planner.bench.sscflp import references_for as refs_beside
+
+    given: dict[str, object] = {}
+    if references is not None:
+        try:
+            given = dict(read_references(references))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            fail(f"{references}: cannot read references: {exc}")
+    jobs = []
+    for path in files:
+        try:
+            inst = read_instance(path)  # fail fast (exit 2) before any solving
+        except BenchFormatError as exc:
+            fail(str(exc))
+        refs = given or refs_beside(path)
+        ref = refs.get(path.name)
+        jobs.append(
+            Job(
+                kind="sscflp",
+                name=path.name,
+                path=str(path),
+                seed=seed,
+                time_limit_s=time_limit,
+                workers=_workers(workers),
+                group=path.parent.name,
+                reference=str(ref) if ref is not None else "",
+            )
+        )
+        if inst.trailing_tokens:
+            err.print(f"{path}: ignored {inst.trailing_tokens} token(s) after the data")
+    _run(jobs, out, title="SSCFLP")
+
+
+@bench_app.command("estates")
+def estates(
+    paths: list[Path] | None = typer.Argument(
+        None,
+        help="Estate directories (default: every directory in ./inventories with an estate.yaml).",
+    ),
+    councils: list[int] | None = typer.Option(
+        None,
+        "--councils",
+        "-c",
+        help="Generated estate sizes, repeatable (default: 10, 50, 150 and 337; 0 for none).",
+    ),
+    generate_seed: int = typer.Option(0, "--generate-seed", help="Seed of the generated estates."),
+    time_limit: float = typer.Option(
+        60.0, "--time-limit", "-t", min=0.1, help="Seconds per estate."
+    ),
+    workers: int | None = typer.Option(
+        None, "--workers", "-w", min=1, help="CP-SAT workers (default: number of cores)."
+    ),
+    seed: int = typer.Option(0, "--seed", help="CP-SAT random seed."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="CSV file to write."),
+) -> None:
+    """Solve the bundled estates and generated estates of 10, 50, 150 and 337 councils.
+
+    Same columns as `bench sscflp` (no reference); `size` is rooms x workloads,
+    `options` the number of (workload, room) assignment variables, and the note
+    gives desks x organisations, site rules and zone conflicts.
+
+    Example:  planner bench estates --councils 10 --councils 50 --out estates.csv
+    """
+    if paths is None:
+        root = Path("inventories")
+        paths = (
+            sorted(p for p in root.iterdir() if (p / "estate.yaml").is_file())
+            if root.is_dir()
+            else []
+        )
+    for p in paths:
+        if not p.exists():
+            fail(f"{p}: no such estate directory")
+    sizes = DEFAULT_COUNCILS if councils is None else tuple(n for n in councils if n > 0)
+    n_workers = _workers(workers)
+    jobs = [
+        Job(
+            kind="estate",
+            name=p.name,
+            path=str(p),
+            seed=seed,
+            time_limit_s=time_limit,
+            workers=n_workers,
+            group="bundled",
+        )
+        for p in paths
+    ] + [
+        Job(
+            kind="generated",
+            name=f"generated-{n}",
+            councils=n,
+            generate_seed=generate_seed,
+            seed=seed,
+            time_limit_s=time_limit,
+            workers=n_workers,
+            group=f"generate seed {generate_seed}",
+        )
+        for n in sizes
+    ]
+    if not jobs:
+        fail("no estates to run: pass estate directories or --councils N")
+    _run(jobs, out, title="Estates")
+
+
+def _table(title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for col, just in (
+        ("instance", "left"),
+        ("size", "right"),
+        ("status", "left"),
+        ("objective", "right"),
+        ("bound", "right"),
+        ("gap", "right"),
+        ("reference", "right"),
+        ("deviation", "right"),
+        ("wall s", "right"),
+        ("peak MB", "right"),
+    ):
+        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    return table
+
+
+def _cells(row: Row) -> list[str]:
+    c = row.csv_row()
+    style = {"optimal": "green", "feasible": "yellow"}.get(row.status, "red")
+    status = f"[{style}]{escape(row.status)}[/]"
+    if row.problems:
+        status += " [bold red]IMPOSSIBLE[/]"
+    gap = f"{row.gap:.3%}" if row.gap is not None else ""
+    dev = f"{row.deviation:+.4%}" if row.deviation is not None else ""
+    return [
+        escape(row.instance),
+        c["size"],
+        status,
+        c["objective"],
+        c["bound"],
+        gap,
+        c["reference"],
+        dev,
+        c["wall_s"],
+        c["peak_mb"],
+    ]
+
+
+def _run(jobs: list[Job], out: Path | None, *, title: str) -> None:
+    table = _table(title)
+    live = Live(table, console=console, auto_refresh=False) if is_terminal() else None
+
+    def on_row(row: Row) -> None:
+        table.add_row(*_cells(row))
+        if live is not None:
+            live.refresh()
+        else:
+            c = row.csv_row()
+            console.print(
+                f"{row.instance}: {row.status} objective={c['objective']} bound={c['bound']} "
+                f"reference={c['reference']} wall_s={c['wall_s']} peak_mb={c['peak_mb']}",
+                markup=False,
+            )
+        for why in row.problems:
+            err.print(f"[bold red]impossible:[/] {escape(row.instance)}: {escape(why)}")
+        if row.status == "error":
+            err.print(f"[red]failed:[/] {escape(row.instance)}: {escape(row.note)}")
+
+    if live is not None:
+        with live:
+            rows = run_jobs(jobs, on_row)
+    else:
+        rows = run_jobs(jobs, on_row)
+        console.print(table, width=max(console.width, 132))
+    _summary(rows)
+    if out is not None:
+        try:
+            write_csv(rows, out)
+        except OSError as exc:
+            fail(f"cannot write {out}: {exc.strerror or exc}")
+        console.print(f"wrote {out} ({len(rows)} rows)", markup=False)
+    bad = [r for r in rows if r.problems or r.status == "error"]
+    if bad:
+        err.print(
+            f"[bold red]{len(bad)} instance(s) impossible or failed:[/] "
+            + ", ".join(escape(r.instance) for r in bad)
+        )
+        raise typer.Exit(EXIT_VIOLATIONS)
+
+
+def _summary(rows: list[Row]) -> None:
+    optimal = sum(r.status == "optimal" for r in rows)
+    total = sum(r.wall_s or 0.0 for r in rows)
+    worst = max((r.wall_s or 0.0 for r in rows), default=0.0)
+    devs = [r.deviation for r in rows if r.deviation is not None]
+    line = (
+        f"{len(rows)} instance(s): {optimal} optimal; wall total {total:.1f} s, max {worst:.1f} s"
+    )
+    if devs:
+        line += f"; deviation max {max(devs):+.4%}, mean {sum(devs) / len(devs):+.4%}"
+    console.print(line, markup=False)
