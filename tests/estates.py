@@ -213,11 +213,3 @@ def objective(plan: dict[str, Any]) -> float:
     value = plan["solver"]["objective"]
     assert isinstance(value, float | int), plan["solver"]
     return float(value)
-
-
-def zones_by_room(plan: dict[str, Any], doc_or_zone: dict[str, str]) -> dict[str, set[str]]:
-    """room -> zones it hosts in the target, from plan.json and workload -> zone."""
-    out: dict[str, set[str]] = {}
-    for wid, rid in room_of(plan).items():
-        out.setdefault(rid, set()).add(doc_or_zone[wid])
-    return out
