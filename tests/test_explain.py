@@ -212,13 +212,6 @@ def stuck_doc(**w1: Any) -> Doc:
     return doc
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the explanation model has no guard for rule 10's 'cannot move' "
-    "(_blocked_rules marks the rooms 'cannot-move' but no family adds that guard), so "
-    "the workload moves freely there and the explanation is only the fallback 'no "
-    "smaller set of conflicting rules was found', naming neither w1 nor r1",
-)
 @pytest.mark.parametrize(
     "why",
     [{"migration_days": 41}, {"not_after": "2027-03-01"}],

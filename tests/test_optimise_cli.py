@@ -238,13 +238,6 @@ def test_reports_that_fail_to_render_replace_nothing(
     assert snapshot(old_plan) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: write_plan_dir renames plan.json and each report in turn, so a write "
-    "that fails part-way (disk full) leaves the new plan.json beside the old reports "
-    "(planner.outputs promises 'an existing plan is only ever replaced by a complete "
-    "new one')",
-)
 def test_a_write_failing_part_way_leaves_the_old_plan_whole(
     runner: CliRunner, old_plan: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
