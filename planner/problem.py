@@ -415,7 +415,15 @@ def move_pair_rules(
             out.append(
                 AtMostOne(
                     tuple((a, r) for r in fa) + tuple((b, r) for r in fb),
-                    f"{label}: they would have to move in the same month",
+                    f"{label}: no order of moves keeps the pair's rule, so they would have "
+                    f"to move in the same month, but "
+                    + (
+                        "their move windows share no month"
+                        if max(lo_a, lo_b) > min(hi_a, hi_b)
+                        else f"they need {inv.workload[wa].migration_days:g} + "
+                        f"{inv.workload[wb].migration_days:g} person-days of "
+                        f"{inv.estate.migration_days_per_month:g} a month"
+                    ),
                 )
             )
     return out
