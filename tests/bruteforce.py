@@ -275,6 +275,74 @@ class Rules:
                 return "8 max desks", INF
         return None, cost
 
+    # rule 10 month by month
+    def state_ok(self, where: dict[str, Room]) -> bool:
+        """Rules 2, 4, 6 and 7 for one month's placement (rules 3 and 5 hold for a
+        workload's room today and its target room alike)."""
+        ws = self.inv.workloads
+        for r in self.inv.rooms:
+            inside = [w for w in ws if where[w.id].id == r.id]
+            if sum(w.racks for w in inside) > r.racks + EPS:
+                return False
+            if sum(w.power_kw for w in inside) > r.power_kw + EPS:
+                return False
+            zones = {w.zone for w in inside}
+            if any(self.zones_conflict(a, b) for a in zones for b in zones):
+                return False
+        return not any(
+            self.pair(a, where[a.id], b, where[b.id]) for a in ws for b in ws if a.id != b.id
+        )
+
+    def schedulable(self, room_of: dict[str, str]) -> bool:
+        """Whether the moves to ``room_of`` fit months 0..T-1 (docs/plan-format.md,
+        schedule rules): each moved workload gets a month in its window, the moves of a
+        month take at most migration_days_per_month person-days, and every month's
+        state (moved so far: target room; else today's) keeps rules 2, 4, 6 and 7.
+        Rooms never stand in the way: a closing room can close in month T, after
+        every move, and a candidate opens with its first move in. A search over the
+        sets of workloads moved so far, month by month."""
+        h, est = self.horizon, self.inv.estate
+        moved = [w for w in self.inv.workloads if room_of[w.id] != w.room]
+        if not moved:
+            return True
+        window = {}
+        for w in moved:
+            lo = h.month(w.not_before) if w.not_before else 0
+            hi = h.month(w.not_after) if w.not_after else h.months - 1
+            window[w.id] = (max(lo, 0), min(hi, h.months - 1))
+        valid: dict[frozenset[str], bool] = {}
+
+        def ok(done: frozenset[str]) -> bool:
+            if done not in valid:
+                where = {
+                    w.id: self.room[room_of[w.id] if w.id in done else w.room]
+                    for w in self.inv.workloads
+                }
+                valid[done] = self.state_ok(where)
+            return valid[done]
+
+        reachable = {frozenset[str]()}
+        for m in range(h.months):
+            nxt: set[frozenset[str]] = set()
+            for done in reachable:
+                left = [w for w in moved if w.id not in done]
+                now = [w for w in left if window[w.id][0] <= m <= window[w.id][1]]
+                for k in range(len(now) + 1):
+                    for group in itertools.combinations(now, k):
+                        if (
+                            sum(w.migration_days for w in group)
+                            > est.migration_days_per_month + EPS
+                        ):
+                            continue
+                        after = done | {w.id for w in group}
+                        late = [w for w in left if w.id not in after and window[w.id][1] <= m]
+                        if not late and ok(after):
+                            nxt.add(after)
+            reachable = nxt
+            if not reachable:
+                return False
+        return frozenset(w.id for w in moved) in reachable
+
     # a whole target estate
     def check(
         self, room_of: dict[str, str], open_set: set[str], desk_of: dict[str, str]
@@ -339,8 +407,14 @@ class Optimum:
 
 
 def brute_force(
-    inv: Inventory, max_rooms: int | None = None, max_desks: int | None = None
+    inv: Inventory,
+    max_rooms: int | None = None,
+    max_desks: int | None = None,
+    *,
+    schedule: bool = False,
 ) -> Optimum:
+    """The optimum of the target estate; with ``schedule``, of the target estates whose
+    migration can also be scheduled month by month (:meth:`Rules.schedulable`)."""
     rules = Rules(inv, max_rooms, max_desks)
     rooms, ws = inv.rooms, inv.workloads
     opts = [[r for r in rooms if rules.single(w, r) is None] for w in ws]
@@ -386,6 +460,9 @@ def brute_force(
             legal += len(sets)
             total = moves + room_part
             assignment = {w.id: r.id for w, r in zip(ws, placed, strict=True)}
+            if schedule:
+                leaves.append((total, assignment, sets))
+                return
             if total < best - 0.005:
                 best, best_plans = total, [(assignment, s) for s in sets]
             elif abs(total - best) <= 0.005:
@@ -421,7 +498,15 @@ def brute_force(
             racks[r.id] -= w.racks
             power[r.id] -= w.power_kw
 
+    leaves: list[tuple[float, dict[str, str], list[frozenset[str]]]] = []
     dfs(0, 0.0, 0.0)
+    if schedule:
+        for total, assignment, sets in sorted(leaves, key=lambda leaf: leaf[0]):
+            if total > best + 0.005:
+                break
+            if rules.schedulable(assignment):
+                best = min(best, total)
+                best_plans.extend((assignment, s) for s in sets)
 
     desk_best, desk_plans, desk_legal = INF, [], 0
     ids = [d.id for d in inv.service_desks]
@@ -473,6 +558,12 @@ REQUIRES = {"official": "psn", "nhs": "dspt", "police": "pasf"}
 STARTS = (dt.date(2027, 4, 1), dt.date(2027, 10, 1), dt.date(2028, 1, 15))
 
 
+def _month_day(h: Horizon, m: int, day: int) -> dt.date:
+    """Day ``day`` of month m of the horizon."""
+    total = h.first.month - 1 + m
+    return dt.date(h.first.year + total // 12, total % 12 + 1, day)
+
+
 def _pick(rng: random.Random, seq: Sequence[str], p: float) -> list[str]:
     return [x for x in seq if rng.random() < p]
 
@@ -487,7 +578,12 @@ def random_case(seed: int, edges: frozenset[str] = frozenset(), attempts: int = 
       person-days of the moves bind (with one month, the month-by-month limit and
       the horizon's total are the same rule, which the brute force applies);
     * ``"idle-desk"``: desks' closure_cost up to 3 x A x fixed_cost, so keeping a
-      desk open with no organisation would be cheaper than closing it.
+      desk open with no organisation would be cheaper than closing it;
+    * ``"windows"``: not_before/not_after windows inside the horizon on 40% of the
+      workloads and a team too small to move everything in one month, so the
+      month-by-month schedule matters (rule 10), which the brute force does not
+      model; no room is marked close and no limit is drawn, so today's estate is
+      always a legal plan.
     """
     rng = random.Random(seed)
     for _ in range(attempts):
@@ -588,6 +684,8 @@ def _draw(rng: random.Random, seed: int, edges: frozenset[str]) -> Case | None:
     per_month = float(sum(days) + rng.randint(0, 5))
     if "budget" in edges:
         per_month = float(rng.randint(max(days), max(max(days), sum(days) // 2)))
+    if "windows" in edges:
+        per_month = float(max(days) + rng.randint(0, 2))
     stuck_days = [rng.random() < 0.08 for _ in range(n_work)]
 
     h = Horizon.of(Estate(name="x", start=start, horizon_years=years))
@@ -616,7 +714,7 @@ def _draw(rng: random.Random, seed: int, edges: frozenset[str]) -> Case | None:
                 status="candidate" if candidate else "existing",
                 open_cost=rng.randint(0, 10) * 5_000 if candidate else 0,
                 keep=flag < 0.08,
-                close=0.08 <= flag < 0.15,
+                close=0.08 <= flag < 0.15 and "windows" not in edges,
             )
         )
     site_of = {r.id: r.site for r in rooms}
@@ -637,6 +735,10 @@ def _draw(rng: random.Random, seed: int, edges: frozenset[str]) -> Case | None:
             not_before = h.end + dt.timedelta(days=10)  # likewise
         elif window < 0.2:
             not_after = start + dt.timedelta(days=rng.randint(0, 300))
+        elif window < 0.6 and "windows" in edges:
+            lo, hi = sorted(rng.randrange(h.months) for _ in range(2))
+            not_before = _month_day(h, lo, rng.randint(1, 14)) if lo > 0 else None
+            not_after = _month_day(h, hi, rng.randint(15, 28)) if hi < h.months - 1 else None
         workloads.append(
             Workload(
                 id=f"w{k}",
@@ -658,8 +760,9 @@ def _draw(rng: random.Random, seed: int, edges: frozenset[str]) -> Case | None:
     # dependencies and DR pairs that hold today
     deps: dict[int, list[Dependency]] = {k: [] for k in range(n_work)}
     dr: dict[int, list[str]] = {k: [] for k in range(n_work)}
+    p_dep = 0.6 if "windows" in edges else 0.3
     for k in range(n_work):
-        if rng.random() < 0.3:
+        if rng.random() < p_dep:
             j = rng.randrange(n_work)
             if j == k or any(d.workload == f"w{j}" for d in deps[k]):
                 continue
@@ -739,4 +842,6 @@ def _draw(rng: random.Random, seed: int, edges: frozenset[str]) -> Case | None:
     )
     max_rooms = rng.randint(1, n_rooms) if rng.random() < 0.4 else None
     max_desks = rng.randint(1, n_desk) if rng.random() < 0.4 else None
+    if "windows" in edges:
+        max_rooms = max_desks = None
     return Case(seed, inv, max_rooms, max_desks)
