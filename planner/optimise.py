@@ -133,12 +133,19 @@ def optimise(
         seed=options.seed,
     )
     timings["schedule"] = time.monotonic() - t1
-    if schedule.status not in ("optimal", "feasible"):
+    if schedule.status == "infeasible":
         lines = [
             "the cheapest target estate was found, but its migration cannot be "
             "scheduled month by month within the horizon; these rules conflict:",
             *schedule.explanation,
         ]
+    elif schedule.status not in ("optimal", "feasible"):
+        lines = [
+            "the cheapest target estate was found, but no month-by-month schedule for it was "
+            f"found within --time-limit {options.time_limit_s:g} s, and none was proved "
+            "impossible; allow more time"
+        ]
+    if schedule.status not in ("optimal", "feasible"):
         return OptimiseResult(
             infeasible_plan(head, ep, outcome, schedule, lines), outcome, schedule, timings
         )

@@ -87,7 +87,10 @@ def infeasible_plan(
         for d in inv.service_desks
     )
     status = (
-        "infeasible" if outcome.status.value in ("infeasible", "optimal", "feasible") else "unknown"
+        "infeasible"
+        if outcome.status.value == "infeasible"
+        or (schedule is not None and schedule.status == "infeasible")
+        else "unknown"
     )
     return {
         **head,
