@@ -14,17 +14,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from planner.explain import explain_infeasible
 from planner.graph import EstateGraph
 from planner.inventory.load import Loaded
 from planner.plan import feasible_plan, header, infeasible_plan
-from planner.problem import LimitOptions, build_problem
+from planner.problem import EstateProblem, LimitOptions, build_problem
 from planner.reasons import counterfactuals, desk_reasons, move_reasons, room_reasons
 from planner.schedule import Schedule, Target, schedule_migration
-from planner.solver.solve import Outcome, Progress, SolveOptions, Status, solve
+from planner.solver.model import build, exclude_assignment
+from planner.solver.solve import Outcome, Progress, Solution, SolveOptions, Status, solve
 from planner.timeline import Timeline
 
 
@@ -60,6 +60,28 @@ class OptimiseResult:
         return self.plan["solver"]["status"] in ("optimal", "feasible")
 
 
+MAX_RETARGETS = 25
+"""Most target estates proved unschedulable before the run gives up on finding another."""
+
+
+def _target(ep: EstateProblem, sol: Solution) -> Target:
+    """The target estate of a solution, by id."""
+    p = ep.problem
+    used = set(sol.assignment)
+    return Target(
+        room_of={wl.id: p.rooms[sol.assignment[w]].id for w, wl in enumerate(p.workloads)},
+        # An empty room stays open only when it must or when closing it costs more.
+        open_rooms=frozenset(
+            room.id
+            for r, room in enumerate(p.rooms)
+            if sol.room_open[r]
+            and (r in used or room.must_open or room.cost_open < room.cost_closed)
+        ),
+        desk_of={org.id: p.desks[sol.desk_of[o]].id for o, org in enumerate(p.organisations)},
+        open_desks=frozenset(desk.id for d, desk in enumerate(p.desks) if sol.desk_open[d]),
+    )
+
+
 def optimise(
     loaded: Loaded,
     options: OptimiseOptions,
@@ -83,14 +105,50 @@ def optimise(
     timings["build"] = time.monotonic() - t0
 
     stage("choosing the target estate")
-    outcome = solve(
-        ep.problem,
-        SolveOptions(time_limit_s=options.time_limit_s, workers=options.workers, seed=options.seed),
-        on_progress,
+    built = build(ep.problem)
+    solve_options = SolveOptions(
+        time_limit_s=options.time_limit_s, workers=options.workers, seed=options.seed
     )
+    outcome = solve(ep.problem, solve_options, on_progress, built=built)
     timings["solve"] = outcome.wall_s
-    if outcome.solution is None:
-        if outcome.status is Status.INFEASIBLE:
+    timings["schedule"] = 0.0
+    rejected: list[Schedule] = []
+    """Targets whose migration was proved impossible month by month, in the order found."""
+    schedule: Schedule | None = None
+    while outcome.solution is not None:
+        target = _target(ep, outcome.solution)
+        stage("scheduling the migration month by month")
+        t1 = time.monotonic()
+        schedule = schedule_migration(
+            inv,
+            graph,
+            target,
+            time_limit_s=options.time_limit_s,
+            workers=options.workers,
+            seed=options.seed,
+        )
+        timings["schedule"] += time.monotonic() - t1
+        if schedule.status != "infeasible" or len(rejected) >= MAX_RETARGETS:
+            break
+        # Logic-based Benders: this target cannot be reached legally month by month;
+        # forbid it and let the solver find the best other one (exact: only targets
+        # proved unschedulable are cut off).
+        rejected.append(schedule)
+        exclude_assignment(built, outcome.solution.assignment)
+        stage(f"target {len(rejected)} cannot be scheduled; choosing the next best")
+        outcome = solve(ep.problem, solve_options, on_progress, built=built)
+        timings["solve"] += outcome.wall_s
+    timings["targets"] = len(rejected) + (1 if outcome.solution is not None else 0)
+
+    if outcome.solution is None or schedule is None:
+        if rejected and outcome.status is Status.INFEASIBLE:
+            lines = [
+                f"{len(rejected)} target estate(s) were found, but none can be migrated month "
+                "by month, and no other legal target exists; for the cheapest, these rules "
+                "conflict:",
+                *rejected[0].explanation,
+            ]
+        elif outcome.status is Status.INFEASIBLE:
             stage("explaining why no plan exists")
             lines, _ = explain_infeasible(ep, limits, time_limit_s=min(60.0, options.time_limit_s))
             if not lines:
@@ -104,39 +162,15 @@ def optimise(
                 "none was proved impossible; allow more time"
             ]
         return OptimiseResult(
-            infeasible_plan(head, ep, outcome, None, lines), outcome, stages=timings
+            infeasible_plan(head, ep, outcome, rejected[0] if rejected else None, lines),
+            outcome,
+            stages=timings,
         )
-
-    sol = outcome.solution
-    p = ep.problem
-    used = set(sol.assignment)
-    target = Target(
-        room_of={wl.id: p.rooms[sol.assignment[w]].id for w, wl in enumerate(p.workloads)},
-        # An empty room stays open only when it must or when closing it costs more.
-        open_rooms=frozenset(
-            room.id
-            for r, room in enumerate(p.rooms)
-            if sol.room_open[r]
-            and (r in used or room.must_open or room.cost_open < room.cost_closed)
-        ),
-        desk_of={org.id: p.desks[sol.desk_of[o]].id for o, org in enumerate(p.organisations)},
-        open_desks=frozenset(desk.id for d, desk in enumerate(p.desks) if sol.desk_open[d]),
-    )
-    stage("scheduling the migration month by month")
-    t1 = time.monotonic()
-    schedule = schedule_migration(
-        inv,
-        graph,
-        target,
-        time_limit_s=options.time_limit_s,
-        workers=options.workers,
-        seed=options.seed,
-    )
-    timings["schedule"] = time.monotonic() - t1
     if schedule.status == "infeasible":
         lines = [
-            "the cheapest target estate was found, but its migration cannot be "
-            "scheduled month by month within the horizon; these rules conflict:",
+            f"the {len(rejected) + 1} cheapest target estates cannot be migrated month by "
+            "month within the horizon (no more were tried); for the last, these rules "
+            "conflict:",
             *schedule.explanation,
         ]
     elif schedule.status not in ("optimal", "feasible"):
@@ -149,12 +183,15 @@ def optimise(
         return OptimiseResult(
             infeasible_plan(head, ep, outcome, schedule, lines), outcome, schedule, timings
         )
+    target = _target(ep, outcome.solution)
 
     stage("measuring the reasons")
     t2 = time.monotonic()
     tl = Timeline(inv, target, schedule)
     measured: dict[str, str] = {}
-    if options.explain_reasons and outcome.objective is not None:
+    # Re-solves measure against every target; skip them when some were cut off as
+    # unschedulable, or the comparison would be with plans that cannot be carried out.
+    if options.explain_reasons and outcome.objective is not None and not rejected:
         measured = counterfactuals(
             ep,
             limits,
@@ -171,7 +208,3 @@ def optimise(
     timings["reasons"] = time.monotonic() - t2
     plan = feasible_plan(head, ep, outcome, target, schedule, reasons)
     return OptimiseResult(plan, outcome, schedule, timings)
-
-
-def plan_path(out_dir: Path) -> Path:
-    return out_dir / "plan.json"

@@ -223,15 +223,6 @@ def test_desks_dearer_to_close_than_to_keep_match_bruteforce() -> None:
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the target estate is chosen without the month-by-month schedule; when "
-    "its migration cannot be scheduled the plan says infeasible (exit 3) instead of taking "
-    "the next-best target, although today's estate is always legal here. Seed 256: a room "
-    "must be freed in the month of another workload's deadline, beyond the month's "
-    "person-days (and, with the same generator, seed 646: police and NHS swapping rooms "
-    "over several months; seed 970: a swap whose windows cannot be ordered)",
-)
 def test_schedules_with_move_windows_match_bruteforce(tmp_path: Path) -> None:
     """300 estates with move windows inside the horizon and a team that can move only
     about one workload a month (the "windows" edge), through optimise() and the checker:

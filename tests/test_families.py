@@ -808,13 +808,6 @@ def transient_doc() -> Doc:
     return doc
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the target ignores that a room must be emptied in or before the month "
-    "another workload moves in (rule 10: every month's state keeps rule 2) while w0 must "
-    "move in January and the team has 6 person-days a month: it picks the 92,000 target, "
-    "the schedule fails and the plan says infeasible (exit 3) though 142,000 is legal",
-)
 def test_room_freed_for_a_deadline_within_the_months_person_days(tmp_path: Path) -> None:
     plan = optimum(transient_doc(), tmp_path, schedule=True)
     assert objective(plan) == 142_000

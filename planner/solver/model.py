@@ -61,3 +61,16 @@ def add_hint(b: Built) -> None:
         m.add_hint(b.desk_open[d], True)
         fte = -(-load[d] // desk.tickets_per_fte) if desk.tickets_per_fte else 0
         m.add_hint(b.fte[d], min(fte, desk.seats))
+
+
+def exclude_assignment(b: Built, assignment: list[int]) -> None:
+    """Forbid exactly this assignment of every workload (a no-good cut):
+
+        sum_w x[w, a(w)] <= |W| - 1
+
+    Used when the migration to that target estate was proved impossible to
+    schedule month by month, so the next solve finds the best other target.
+    """
+    lits = [b.x[(w, r)] for w, r in enumerate(assignment)]
+    if lits:
+        b.model.add(sum(lits) <= len(lits) - 1)
