@@ -23,8 +23,10 @@ def graph(
     ),
     out: Path | None = typer.Option(None, "--out", "-o", help="File to export the graph to."),
 ) -> None:
-    """Summarise the estate as a graph (counts per kind, zone and organisation; network
-    components; unreachable pairs), or export it.
+    """Summarise the estate as a graph, or export it (GraphML, DOT, JSON).
+
+    The summary gives counts per kind, zone and organisation, the connected components
+    of each network, dependency groups, and user sites that cannot reach today's room.
 
     Examples:
       planner graph inventories/cheshire

@@ -78,8 +78,10 @@ def optimise_command(
         help="Skip the re-solves that measure why each room stays open (small estates).",
     ),
 ) -> None:
-    """Choose which rooms and desks stay, where every workload goes and in what month it moves;
-    write PLAN_DIR/plan.json and the reports.
+    """Choose the rooms and desks that stay, every workload's room and the month it moves.
+
+    Writes PLAN_DIR/plan.json (checked by the independent checker first) and the reports:
+    summary.md, report.html, plan.xlsx and moves.csv.
 
     Exit 0 with a plan; 2 if the estate is invalid; 3 if no plan exists (plan.json then
     holds the explanation).
