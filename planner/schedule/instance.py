@@ -1,0 +1,241 @@
+"""The schedule's data in whole numbers, shared by the CP-SAT model and the greedy scheduler.
+
+Both read the same :class:`Instance`, so a schedule the greedy builds keeps
+exactly the constraints the model states (same rounding, same windows), and its
+cost is the model's objective value to the penny.
+
+Rounding is on the safe side of the documents' exact arithmetic: a room's free
+racks/kW (capacity minus the workloads that stay) round down, a workload's
+demand up (thousandths); person-days round up per move and the month's
+capacity down (hundredths).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from planner.calendar import Calendar
+from planner.inventory.model import Inventory
+from planner.schedule.pairs import Order
+
+DAYS_SCALE = 100
+AMOUNT_SCALE = 1000
+RESOURCES = ("racks", "power_kw")
+
+
+@dataclass(frozen=True)
+class Mover:
+    """A workload whose room changes."""
+
+    id: str
+    src: str
+    dst: str
+    zone: str
+    lo: int
+    """Earliest move month (its not_before, else 0)."""
+    hi: int
+    """Latest move month (its not_after, else T - 1; may be < lo when its window misses)."""
+    days: int
+    """Person-days x DAYS_SCALE."""
+    migration_cost: float
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """One room resource that can bind during the migration (everything at once does not fit)."""
+
+    room: str
+    resource: str
+    free: int
+    """Capacity minus the workloads that stay, x AMOUNT_SCALE, rounded down (may be < 0)."""
+    leaving: dict[str, int]
+    """Leaver -> demand (x AMOUNT_SCALE, rounded up): in the room in months [0, t)."""
+    entering: dict[str, int]
+    """Entrant -> demand: in the room in months [t, T)."""
+
+
+@dataclass(frozen=True)
+class Separation:
+    """Zone ``zone`` leaves ``room`` and conflicting zones enter: entrants wait for the leavers."""
+
+    room: str
+    zone: str
+    leaving: tuple[str, ...]
+    entering: tuple[str, ...]
+
+
+@dataclass
+class Instance:
+    """Everything the schedule decides about, in months and whole numbers."""
+
+    T: int
+    movers: list[Mover]
+    mover: dict[str, Mover]
+    days_cap: int
+    """migration_days_per_month x DAYS_SCALE, rounded down."""
+    capacities: list[Capacity]
+    separations: list[Separation]
+    orders: list[Order]
+    closing: dict[str, int]
+    """Existing room closing in the target -> earliest close month (>= 1; > T: cannot close)."""
+    opening: list[str]
+    """Candidate rooms opened in the target with moves into them."""
+    leaving: dict[str, list[str]] = field(default_factory=dict)
+    """Room -> movers leaving it (inventory order)."""
+    entering: dict[str, list[str]] = field(default_factory=dict)
+    close_steps: dict[str, list[int]] = field(default_factory=dict)
+    """Closing room -> step[k] = cost(close k + 1) - cost(close k), pence, k = 0..T-1."""
+    open_steps: dict[str, list[int]] = field(default_factory=dict)
+    """Opened candidate -> step[k] = cost(open k + 1) - cost(open k), pence, k = 0..T-2."""
+    move_slope: dict[str, int] = field(default_factory=dict)
+    """Mover -> pence saved per month its move is later (the discounting tie-breaker)."""
+
+    def cost(
+        self, move_month: dict[str, int], close_month: dict[str, int], open_month: dict[str, int]
+    ) -> int:
+        """The model's objective (pence) for a schedule: each room's cost relative to its
+        earliest month, minus the movers' discounting slope x move month."""
+        total = 0
+        for rid, c in close_month.items():
+            lo = self.closing[rid]
+            total += sum(self.close_steps[rid][lo:c])
+        for rid, o in open_month.items():
+            total += sum(self.open_steps[rid][:o])
+        for wid, t in move_month.items():
+            total -= self.move_slope[wid] * t
+        return total
+
+
+def _df(rate: float, m: int) -> float:
+    return float((1 + rate) ** (-m / 12))
+
+
+def conflicting_zones(inv: Inventory) -> set[frozenset[str]]:
+    """Pairs of zones that may not share a room: ``separate`` and ``isolation: room``."""
+    conflicts = set(inv.separated_pairs)
+    for z in inv.zones:
+        if z.isolation == "room":
+            conflicts |= {frozenset((z.id, other.id)) for other in inv.zones if other.id != z.id}
+    return conflicts
+
+
+def build_instance(
+    inv: Inventory,
+    cal: Calendar,
+    room_of: dict[str, str],
+    open_rooms: frozenset[str],
+    orders: list[Order],
+) -> Instance:
+    """The schedule's data for a target estate (``room_of``, ``open_rooms``)."""
+    est = inv.estate
+    T = cal.months
+    movers: list[Mover] = []
+    for w in inv.workloads:
+        dst = room_of[w.id]
+        if dst == w.room:
+            continue
+        lo = max(0, cal.month_of(w.not_before)) if w.not_before else 0
+        hi = min(T - 1, cal.month_of(w.not_after)) if w.not_after else T - 1
+        days = math.ceil(w.migration_days * DAYS_SCALE - 1e-6)
+        movers.append(
+            Mover(w.id, w.room, dst, w.zone, lo, hi, max(days, 0), float(w.migration_cost))
+        )
+    mover = {mv.id: mv for mv in movers}
+
+    stays: dict[str, list[str]] = defaultdict(list)
+    leaving: dict[str, list[str]] = defaultdict(list)
+    entering: dict[str, list[str]] = defaultdict(list)
+    for w in inv.workloads:
+        if w.id in mover:
+            leaving[w.room].append(w.id)
+            entering[room_of[w.id]].append(w.id)
+        else:
+            stays[w.room].append(w.id)
+
+    capacities: list[Capacity] = []
+    for room in inv.rooms:
+        if not leaving[room.id] or not entering[room.id]:
+            # Only leavers: the room only empties. Only entrants: the target fits.
+            continue
+        for attr in RESOURCES:
+            cap = getattr(room, attr)
+            free = math.floor(
+                (cap - sum(getattr(inv.workload[w], attr) for w in stays[room.id])) * AMOUNT_SCALE
+                + 1e-6
+            )
+
+            def demand(wid: str, attr: str = attr) -> int:
+                return math.ceil(getattr(inv.workload[wid], attr) * AMOUNT_SCALE - 1e-6)
+
+            out = {wid: demand(wid) for wid in leaving[room.id]}
+            into = {wid: demand(wid) for wid in entering[room.id]}
+            if sum(out.values()) + sum(into.values()) <= max(free, 0):
+                continue  # everything fits at once: the rule cannot bind in any month
+            capacities.append(Capacity(room.id, attr, free, out, into))
+
+    conflicts = conflicting_zones(inv)
+    separations: list[Separation] = []
+    for room in inv.rooms:
+        out_by_zone: dict[str, list[str]] = defaultdict(list)
+        for wid in leaving[room.id]:
+            out_by_zone[inv.workload[wid].zone].append(wid)
+        for zout, wids in out_by_zone.items():
+            ins = tuple(
+                wid
+                for wid in entering[room.id]
+                if frozenset((inv.workload[wid].zone, zout)) in conflicts
+            )
+            if ins:
+                separations.append(Separation(room.id, zout, tuple(wids), ins))
+
+    closing: dict[str, int] = {}
+    opening: list[str] = []
+    for room in inv.rooms:
+        if room.status == "existing" and room.id not in open_rooms:
+            lo = 1
+            if room.earliest_close is not None:
+                lo = max(lo, cal.first_month_after(room.earliest_close))
+            closing[room.id] = lo
+        elif room.status == "candidate" and room.id in open_rooms and entering[room.id]:
+            opening.append(room.id)
+
+    inst = Instance(
+        T=T,
+        movers=movers,
+        mover=mover,
+        days_cap=math.floor(est.migration_days_per_month * DAYS_SCALE + 1e-6),
+        capacities=capacities,
+        separations=separations,
+        orders=orders,
+        closing=closing,
+        opening=opening,
+        leaving=dict(leaving),
+        entering=dict(entering),
+    )
+    rate = est.discount_rate
+    for rid in closing:
+        room = inv.room[rid]
+        monthly = room.annual_cost * 100 / 12
+        # cost(c) = sum_{k<c} monthly df(k) + closure df(c - 1)
+        inst.close_steps[rid] = [
+            round(
+                monthly * _df(rate, k) + room.closure_cost * 100 * (_df(rate, k) - _df(rate, k - 1))
+            )
+            for k in range(T)
+        ]
+    for rid in opening:
+        room = inv.room[rid]
+        monthly = room.annual_cost * 100 / 12
+        # cost(o) = sum_{k>=o} monthly df(k) + open_cost df(o): each later month saves
+        inst.open_steps[rid] = [
+            round(
+                -monthly * _df(rate, k) + room.open_cost * 100 * (_df(rate, k + 1) - _df(rate, k))
+            )
+            for k in range(T - 1)
+        ]
+    slope = math.log(1 + rate) / 12
+    for mv in movers:
+        inst.move_slope[mv.id] = round(mv.migration_cost * 100 * slope)
+    return inst
