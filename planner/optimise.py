@@ -37,6 +37,9 @@ class OptimiseOptions:
     seed: int = 0
     explain_reasons: bool = True
     """Measure why rooms stay open by re-solving (small estates only)."""
+    schedule_method: str = "auto"
+    """How the migration is dated: 'auto' (the greedy list schedule as CP-SAT's hint and
+    fallback), 'greedy' (no CP-SAT) or 'cp-sat' (no greedy); see planner.schedule."""
 
     def as_plan_options(self) -> dict[str, Any]:
         return {
@@ -126,6 +129,7 @@ def optimise(
             time_limit_s=options.time_limit_s,
             workers=options.workers,
             seed=options.seed,
+            method=options.schedule_method,
         )
         timings["schedule"] += time.monotonic() - t1
         if schedule.status != "infeasible" or len(rejected) >= MAX_RETARGETS:
@@ -177,7 +181,8 @@ def optimise(
         lines = [
             "the cheapest target estate was found, but no month-by-month schedule for it was "
             f"found within --time-limit {options.time_limit_s:g} s, and none was proved "
-            "impossible; allow more time"
+            "impossible; allow more time",
+            *schedule.explanation,
         ]
     if schedule.status not in ("optimal", "feasible"):
         return OptimiseResult(

@@ -65,6 +65,7 @@ def _solver_section(
         "breakdown": breakdown or {},
         "schedule_status": schedule.status if schedule else None,
         "schedule_gap": schedule.gap if schedule else None,
+        "schedule_method": schedule.method if schedule else None,
         "schedule_wall_s": round(schedule.wall_s, 3) if schedule else None,
     }
 

@@ -40,6 +40,8 @@ class Mover:
     days: int
     """Person-days x DAYS_SCALE."""
     migration_cost: float
+    due: int | None = None
+    """Month of its not_after as given (may be outside the horizon), None without one."""
 
 
 @dataclass(frozen=True)
@@ -139,8 +141,9 @@ def build_instance(
         lo = max(0, cal.month_of(w.not_before)) if w.not_before else 0
         hi = min(T - 1, cal.month_of(w.not_after)) if w.not_after else T - 1
         days = math.ceil(w.migration_days * DAYS_SCALE - 1e-6)
+        due = cal.month_of(w.not_after) if w.not_after else None
         movers.append(
-            Mover(w.id, w.room, dst, w.zone, lo, hi, max(days, 0), float(w.migration_cost))
+            Mover(w.id, w.room, dst, w.zone, lo, hi, max(days, 0), float(w.migration_cost), due)
         )
     mover = {mv.id: mv for mv in movers}
 

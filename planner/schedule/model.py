@@ -2,13 +2,14 @@
 
 Given the target estate (where each workload ends up, which rooms stay), with
 T months in the horizon, movers M (workloads whose room changes) and their
-move months t[w]:
+move months t[w] (the data, in whole numbers, is :mod:`planner.schedule.instance`):
 
 * ``window``: month(not_before) <= t[w] <= month(not_after), 0 <= t[w] <= T-1.
 * ``capacity-during`` (rules 2 and 1 month by month), for each room r and
-  resource k, as a cumulative over months: a workload staying in r uses it in
-  every month; one leaving r uses it in [0, t[w]); one entering r uses it in
-  [t[w], T); their demand summed over each month <= C[r, k].
+  resource k that can bind (leavers and entrants together exceed what the
+  stayers leave free), as a cumulative over months: one leaving r uses it in
+  [0, t[w]); one entering r uses it in [t[w], T); their demand summed over each
+  month <= C[r, k] minus the stayers' demand.
 * ``separation-during`` (rule 4): if zone k1 leaves r and a conflicting zone k2
   enters r, then t[enter] >= last[r, k1] >= t[leave] for every such pair (the
   newcomer arrives in or after the month the last conflicting workload left).
@@ -28,7 +29,22 @@ running cost of each closing room until it closes plus its closure cost, the
 running cost of each opened candidate from its opening plus its opening cost,
 and each move's migration cost in its month. Closing expensive rooms early is
 what saves money; discounting moves a one-off cost later only when that does
-not delay a closure.
+not delay a closure. Room costs are order-encoded (bit b[r, k] = [c[r] > k]).
+
+Bounds (redundant, for the LP relaxation; CP-SAT's cumulative says nothing to
+the LP): rooms closed by month k were emptied in months 0..k-1, so for every k
+``sum_r D[r] (1 - b[r, k]) + (days of other moves due by k-1) <= k x
+days-per-month`` (D[r]: the person-days of the moves out of r); and the
+person-day-weighted sum of move months is at most what filling the last
+months first would give, and at least what filling the first months would.
+
+Search: :mod:`planner.schedule.greedy` builds a legal schedule in well under
+a second; it is given to CP-SAT as a complete hint (every variable), and it is
+the schedule (status ``feasible``, ``method: greedy``) when CP-SAT finds no
+better one in time. A stall stopper ends the search after ``patience_s``
+without a significant improvement, counted only from the first solution
+better than the hint, and only with several workers (one worker: CP-SAT's
+deterministic time alone, so runs repeat exactly).
 
 When no schedule exists, the same model with every rule guarded by an
 assumption literal yields the conflicting rules (:mod:`planner.solver.core`).
@@ -37,22 +53,44 @@ assumption literal yields the conflicting rules (:mod:`planner.solver.core`).
 from __future__ import annotations
 
 import itertools
-import math
 import threading
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
 from planner.calendar import Calendar
 from planner.graph import EstateGraph
 from planner.inventory.model import Inventory
+from planner.schedule.greedy import GreedySchedule, greedy_schedule
+from planner.schedule.instance import Instance, build_instance
 from planner.schedule.pairs import Order, move_groups, order_rules
 from planner.solver.core import Core, minimal_core
 from planner.solver.vars import GuardKey
 
-DAYS_SCALE = 100
+METHODS = ("auto", "greedy", "cp-sat")
+"""``auto``: the greedy schedule as CP-SAT's hint and fallback; ``greedy``: no CP-SAT
+(unless the greedy fails, then nothing: status unknown); ``cp-sat``: no greedy."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """Which redundant constraints the model states (all on by default; for measuring)."""
+
+    energetic: bool = True
+    """Person-days by month k bound the rooms closed by k (on the order-encoding bits)."""
+    weighted_months: bool = True
+    """The person-day-weighted sum of move months lies between the earliest and latest fills."""
+    separation_var: bool = True
+    time_indexed_days: int = 6_000
+    """Order-encode every move month ([t > k] bits) and state each month's person-days on
+    them when that takes at most this many bits (0: never)."""
+    time_indexed_capacity: int = 40_000
+    """Likewise, state each binding room capacity month by month on the bits of its movers."""
+    month_links: bool = True
+    """Link encoded move months to room close/open bits and to each other month by month."""
+    """One last[r, zone] variable per separation instead of a constraint per pair."""
 
 
 @dataclass(frozen=True)
@@ -94,36 +132,38 @@ class Schedule:
     """(cost - bound) / cost of the months-dependent part of the discounted cost."""
     explanation: list[str] = field(default_factory=list)
     core: Core | None = None
-
-
-def _pv_table(cal: Calendar, rate: float, monthly_pence: int) -> list[int]:
-    """table[c] = present value (pence) of paying ``monthly_pence`` in months 0..c-1."""
-    out = [0]
-    for m in range(cal.months):
-        out.append(out[-1] + round(monthly_pence * (1 + rate) ** (-m / 12)))
-    return out
-
-
-def _df(rate: float, m: int) -> float:
-    return float((1 + rate) ** (-m / 12))
+    method: str | None = None
+    """Which method produced the months: 'cp-sat' or 'greedy' (None when there are none)."""
+    cost: int | None = None
+    """The model's objective (pence, relative to each room's earliest month) of the schedule."""
+    bound: float | None = None
+    """CP-SAT's proven lower bound on ``cost`` (None when CP-SAT did not run)."""
+    greedy_cost: int | None = None
+    """The greedy schedule's objective (None when the greedy found none)."""
+    greedy_wall_s: float = 0.0
+    cp_wall_s: float = 0.0
+    stats: dict[str, Any] = field(default_factory=dict)
+    """Model size and search figures, for benchmarks."""
 
 
 @dataclass
 class _Built:
     model: cp_model.CpModel
-    earliest: dict[str, int]
     t: dict[str, cp_model.IntVar]
     close: dict[str, cp_model.IntVar]
     open_: dict[str, cp_model.IntVar]
     guards: dict[GuardKey, cp_model.IntVar]
+    encodings: list[tuple[cp_model.IntVar, int, list[cp_model.IntVar]]] = field(
+        default_factory=list
+    )
+    """(var, lo, bits) with bits[i] = [var > lo + i]."""
+    lasts: list[tuple[cp_model.IntVar, tuple[str, ...]]] = field(default_factory=list)
+    """(last[r, zone], its leavers)."""
 
 
-def _build(
-    inv: Inventory, cal: Calendar, target: Target, orders: list[Order], explain: bool
-) -> _Built:
+def _build(inst: Instance, explain: bool, options: Options = Options()) -> _Built:
     m = cp_model.CpModel()
-    est = inv.estate
-    T = cal.months
+    T = inst.T
     guards: dict[GuardKey, cp_model.IntVar] = {}
 
     def guard(*key: object) -> list[cp_model.IntVar]:
@@ -135,207 +175,458 @@ def _build(
             guards[key] = lit
         return [lit]
 
-    def presence(*key: object) -> cp_model.IntVar | bool:
+    def interval(
+        start: cp_model.LinearExprT,
+        size: cp_model.LinearExprT,
+        end: cp_model.LinearExprT,
+        key: tuple[str, ...],
+        name: str,
+    ) -> cp_model.IntervalVar:
         lits = guard(*key)
-        return lits[0] if lits else True
+        if lits:
+            return m.new_optional_interval_var(start, size, end, lits[0], name)
+        return m.new_interval_var(start, size, end, name)
 
-    movers = [w for w in inv.workloads if target.room_of[w.id] != w.room]
     upper = 4 * T if explain else T - 1
     t: dict[str, cp_model.IntVar] = {}
-    earliest: dict[str, int] = {}
-    for w in movers:
-        lo = max(0, cal.month_of(w.not_before)) if w.not_before else 0
-        earliest[w.id] = lo
-        hi = cal.month_of(w.not_after) if w.not_after else upper
+    for mv in inst.movers:
         if explain:
-            t[w.id] = m.new_int_var(0, upper, f"t[{w.id}]")
-            if lo > 0:
-                m.add(t[w.id] >= lo).only_enforce_if(guard("window", w.id))
+            hi = mv.due if mv.due is not None else upper
+            t[mv.id] = m.new_int_var(0, upper, f"t[{mv.id}]")
+            if mv.lo > 0:
+                m.add(t[mv.id] >= mv.lo).only_enforce_if(guard("window", mv.id))
             if hi < upper:
-                m.add(t[w.id] <= hi).only_enforce_if(guard("window", w.id))
-            m.add(t[w.id] <= T - 1).only_enforce_if(guard("horizon"))
+                m.add(t[mv.id] <= hi).only_enforce_if(guard("window", mv.id))
+            m.add(t[mv.id] <= T - 1).only_enforce_if(guard("horizon"))
         else:
-            t[w.id] = m.new_int_var(lo, min(hi, T - 1), f"t[{w.id}]")
-
-    # capacity-during: one cumulative per room and resource
-    stay_ids: dict[str, list[str]] = defaultdict(list)
-    leaving: dict[str, list[str]] = defaultdict(list)
-    entering: dict[str, list[str]] = defaultdict(list)
-    for w in inv.workloads:
-        to = target.room_of[w.id]
-        if to == w.room:
-            stay_ids[w.room].append(w.id)
-        else:
-            leaving[w.room].append(w.id)
-            entering[to].append(w.id)
+            t[mv.id] = m.new_int_var(mv.lo, max(mv.lo, mv.hi), f"t[{mv.id}]")
+            if mv.hi < mv.lo:
+                m.add(t[mv.id] <= mv.hi)  # no month: infeasible, as stated
     horizon_end = upper + 1
-    for room in inv.rooms:
-        if not leaving[room.id] and not entering[room.id]:
-            continue
-        for attr, cap in (("racks", room.racks), ("power_kw", room.power_kw)):
-            scale = 1000
-            free = math.floor(
-                (cap - sum(getattr(inv.workload[w], attr) for w in stay_ids[room.id])) * scale
-                + 1e-6
+
+    # capacity-during: one cumulative per room and resource that can bind
+    for cp in inst.capacities:
+        key = ("capacity-during", cp.room)
+        intervals, demands = [], []
+        for wid, d in cp.leaving.items():
+            intervals.append(interval(0, t[wid], t[wid], key, f"out[{wid},{cp.resource}]"))
+            demands.append(d)
+        for wid, d in cp.entering.items():
+            intervals.append(
+                interval(t[wid], horizon_end - t[wid], horizon_end, key, f"in[{wid},{cp.resource}]")
             )
-            demand = {
-                wid: math.ceil(getattr(inv.workload[wid], attr) * scale - 1e-6)
-                for wid in leaving[room.id] + entering[room.id]
-            }
-            if sum(demand.values()) <= max(free, 0):
-                continue  # everything fits at once: the rule cannot bind in any month
-            intervals, demands = [], []
-            for wid in leaving[room.id]:
-                intervals.append(
-                    m.new_optional_interval_var(
-                        0, t[wid], t[wid], presence("capacity-during", room.id), f"out[{wid}]"
-                    )
-                )
-                demands.append(demand[wid])
-            for wid in entering[room.id]:
-                size = m.new_int_var(0, horizon_end, f"stay[{wid},{room.id}]")
-                m.add(size == horizon_end - t[wid])
-                intervals.append(
-                    m.new_optional_interval_var(
-                        t[wid],
-                        size,
-                        horizon_end,
-                        presence("capacity-during", room.id),
-                        f"in[{wid}]",
-                    )
-                )
-                demands.append(demand[wid])
-            m.add_cumulative(intervals, demands, max(free, 0))
+            demands.append(d)
+        m.add_cumulative(intervals, demands, max(cp.free, 0))
 
     # separation-during
-    conflicts = set(inv.separated_pairs)
-    for z in inv.zones:
-        if z.isolation == "room":
-            conflicts |= {frozenset((z.id, other.id)) for other in inv.zones if other.id != z.id}
-    for room in inv.rooms:
-        out_by_zone: dict[str, list[str]] = defaultdict(list)
-        for wid in leaving[room.id]:
-            out_by_zone[inv.workload[wid].zone].append(wid)
-        for wid in entering[room.id]:
-            zin = inv.workload[wid].zone
-            for zout, wids in out_by_zone.items():
-                if frozenset((zin, zout)) in conflicts:
-                    for wout in wids:
-                        m.add(t[wid] >= t[wout]).only_enforce_if(
-                            guard("separation-during", room.id)
-                        )
+    built_lasts: list[tuple[cp_model.IntVar, tuple[str, ...]]] = []
+    for sep in inst.separations:
+        g = guard("separation-during", sep.room)
+        if options.separation_var and len(sep.leaving) * len(sep.entering) > len(sep.leaving) + len(
+            sep.entering
+        ):
+            last = m.new_int_var(0, upper, f"last[{sep.room},{sep.zone}]")
+            for wout in sep.leaving:
+                m.add(last >= t[wout]).only_enforce_if(g)
+            for wid in sep.entering:
+                m.add(t[wid] >= last).only_enforce_if(g)
+            built_lasts.append((last, sep.leaving))
+        else:
+            for wid in sep.entering:
+                for wout in sep.leaving:
+                    m.add(t[wid] >= t[wout]).only_enforce_if(g)
 
     # order rules (dependencies, DR pairs)
-    for i, rule in enumerate(orders):
+    for i, rule in enumerate(inst.orders):
         m.add(t[rule.first] <= t[rule.second]).only_enforce_if(guard("order", i))
 
     # days per month
-    if movers:
-        cap_days = round(est.migration_days_per_month * DAYS_SCALE)
-        days = [round(w.migration_days * DAYS_SCALE) for w in movers]
-        if sum(days) > cap_days:
-            ivs = [
-                m.new_optional_interval_var(
-                    t[w.id], 1, t[w.id] + 1, presence("days-per-month"), f"move[{w.id}]"
-                )
-                for w in movers
-            ]
-            m.add_cumulative(ivs, days, cap_days)
+    if inst.movers and sum(mv.days for mv in inst.movers) > inst.days_cap:
+        ivs = [
+            interval(t[mv.id], 1, t[mv.id] + 1, ("days-per-month",), f"move[{mv.id}]")
+            for mv in inst.movers
+        ]
+        m.add_cumulative(ivs, [mv.days for mv in inst.movers], inst.days_cap)
 
     # room closing and opening months
     close: dict[str, cp_model.IntVar] = {}
-    close_lo: dict[str, int] = {}
     open_: dict[str, cp_model.IntVar] = {}
-    for room in inv.rooms:
-        if room.status == "existing" and room.id not in target.open_rooms:
-            lo = 1
-            if room.earliest_close is not None:
-                lo = max(lo, cal.first_month_after(room.earliest_close))
-            c = m.new_int_var(lo if not explain else 1, max(horizon_end, lo), f"close[{room.id}]")
-            if explain:
-                if lo > 1:
-                    m.add(c >= lo).only_enforce_if(guard("earliest-close", room.id))
-                m.add(c <= T).only_enforce_if(guard("horizon"))
-            else:
-                m.add(c >= lo)
-                m.add(c <= T)
-            for wid in leaving[room.id]:
-                m.add(c >= t[wid] + 1)
-            close[room.id] = c
-            close_lo[room.id] = lo
-        elif room.status == "candidate" and room.id in target.open_rooms and entering[room.id]:
-            o = m.new_int_var(0, T - 1 if not explain else upper, f"open[{room.id}]")
-            for wid in entering[room.id]:
-                m.add(o <= t[wid])
-            open_[room.id] = o
+    for rid, lo in inst.closing.items():
+        c = m.new_int_var(lo if not explain else 1, max(horizon_end, lo), f"close[{rid}]")
+        if explain:
+            if lo > 1:
+                m.add(c >= lo).only_enforce_if(guard("earliest-close", rid))
+            m.add(c <= T).only_enforce_if(guard("horizon"))
+        else:
+            m.add(c <= T)
+        for wid in inst.leaving.get(rid, []):
+            m.add(c >= t[wid] + 1)
+        close[rid] = c
+    for rid in inst.opening:
+        o = m.new_int_var(0, T - 1 if not explain else upper, f"open[{rid}]")
+        for wid in inst.entering[rid]:
+            m.add(o <= t[wid])
+        open_[rid] = o
 
+    built = _Built(m, t, close, open_, guards, lasts=built_lasts)
     if not explain:
-        _objective(m, inv, cal, t, close, open_, close_lo)
-    return _Built(m, earliest, t, close, open_, guards)
+        _objective(built, inst, options)
+    return built
 
 
 def _order_encoded(
-    m: cp_model.CpModel, var: cp_model.IntVar, lo: int, hi: int, step: list[int], name: str
-) -> cp_model.LinearExprT:
-    """cost(var) - cost(lo) as a linear expression, for var in [lo, hi].
-
-    With b[k] = [var > k] for k = lo..hi-1 (so var = lo + sum_k b[k] and
-    b[k] >= b[k+1]), any cost with increments step[k] = cost(k+1) - cost(k)
-    is sum_k step[k] b[k]: exact, and linear for the LP relaxation.
-    """
+    built: _Built, var: cp_model.IntVar, lo: int, hi: int, name: str
+) -> list[cp_model.IntVar]:
+    """Bits b[k] = [var > k] for k = lo..hi-1, so var = lo + sum_k b[k] and b[k] >= b[k+1]:
+    any cost with increments step[k] = cost(k+1) - cost(k) is sum_k step[k] b[k], exact
+    and linear for the LP relaxation."""
+    m = built.model
     bits = [m.new_bool_var(f"{name}>{k}") for k in range(lo, hi)]
     m.add(var == lo + sum(bits))
     for a, b in itertools.pairwise(bits):
         m.add_implication(b, a)
-    return sum(step[k] * bit for k, bit in zip(range(lo, hi), bits, strict=True))
+    built.encodings.append((var, lo, bits))
+    return bits
 
 
-def _objective(
-    m: cp_model.CpModel,
-    inv: Inventory,
-    cal: Calendar,
-    t: dict[str, cp_model.IntVar],
-    close: dict[str, cp_model.IntVar],
-    open_: dict[str, cp_model.IntVar],
-    close_lo: dict[str, int],
-) -> None:
-    """Discounted cost in pence (see the module docstring).
+def _fill(days: list[int], cap: int, months: list[int]) -> int:
+    """Sum of days x month when ``days`` (divisible) fill ``months`` in order, ``cap`` each:
+    the extreme of sum d_w t_w over unit moves with at most ``cap`` days a month."""
+    left = sum(days)
+    total = 0
+    for month in months:
+        if left <= 0:
+            break
+        take = min(cap, left)
+        total += take * month
+        left -= take
+    return total
+
+
+def _objective(built: _Built, inst: Instance, options: Options) -> None:
+    """Discounted cost in pence (see the module docstring), and the redundant bounds.
 
     Rooms are exact (order encoding of their close/open month). A move's
     migration cost is discounted linearly, cost x (1 - m ln(1 + rate) / 12), a
     tie-breaker that prefers later moves only where nothing else is at stake.
     """
-    rate = inv.estate.discount_rate
-    T = cal.months
+    m = built.model
+    T = inst.T
     terms: list[cp_model.LinearExprT] = []
-    for rid, c in close.items():
-        room = inv.room[rid]
-        monthly = room.annual_cost * 100 / 12
-        # cost(c) = sum_{k<c} monthly df(k) + closure df(c - 1)
-        step = [
-            round(
-                monthly * _df(rate, k) + room.closure_cost * 100 * (_df(rate, k) - _df(rate, k - 1))
-            )
-            for k in range(T)
-        ]
-        terms.append(_order_encoded(m, c, close_lo[rid], T, step, f"close[{rid}]"))
-    for rid, o in open_.items():
-        room = inv.room[rid]
-        monthly = room.annual_cost * 100 / 12
-        # cost(o) = sum_{k>=o} monthly df(k) + open_cost df(o): each later month saves
-        step = [
-            round(
-                -monthly * _df(rate, k) + room.open_cost * 100 * (_df(rate, k + 1) - _df(rate, k))
-            )
-            for k in range(T)
-        ]
-        terms.append(_order_encoded(m, o, 0, T - 1, step, f"open[{rid}]"))
-    slope = math.log(1 + rate) / 12
-    for wid, tv in t.items():
-        w = inv.workload[wid]
-        if w.migration_cost > 0:
-            terms.append(-round(w.migration_cost * 100 * slope) * tv)
+    close_bits: dict[str, list[cp_model.IntVar]] = {}
+    for rid, c in built.close.items():
+        lo = inst.closing[rid]
+        bits = _order_encoded(built, c, lo, T, f"close[{rid}]")
+        close_bits[rid] = bits
+        step = inst.close_steps[rid]
+        terms.append(sum(step[k] * bit for k, bit in zip(range(lo, T), bits, strict=True)))
+    open_bits: dict[str, list[cp_model.IntVar]] = {}
+    for rid, o in built.open_.items():
+        bits = _order_encoded(built, o, 0, T - 1, f"open[{rid}]")
+        open_bits[rid] = bits
+        step = inst.open_steps[rid]
+        terms.append(sum(step[k] * bit for k, bit in enumerate(bits)))
+    for wid, tv in built.t.items():
+        if inst.move_slope[wid]:
+            terms.append(-inst.move_slope[wid] * tv)
     m.minimize(sum(terms))
+
+    cap = inst.days_cap
+    if options.energetic and cap > 0:
+        # Rooms closed by month k were emptied in months 0..k-1.
+        room_days = {
+            rid: sum(inst.mover[w].days for w in inst.leaving.get(rid, [])) for rid in inst.closing
+        }
+        in_rooms = {w for rid in inst.closing for w in inst.leaving.get(rid, [])}
+        for k in range(1, T):
+            forced = sum(mv.days for mv in inst.movers if mv.id not in in_rooms and mv.hi <= k - 1)
+            done = [
+                (room_days[rid], close_bits[rid][k - inst.closing[rid]])
+                for rid in inst.closing
+                if room_days[rid] > 0 and inst.closing[rid] <= k
+            ]
+            if forced + sum(d for d, _ in done) <= cap * k:
+                continue
+            m.add(sum(d * (1 - bit) for d, bit in done) <= cap * k - forced)
+    if options.weighted_months and cap > 0 and inst.movers:
+        days = [mv.days for mv in inst.movers]
+        if sum(days) > cap:
+            weighted = sum(mv.days * built.t[mv.id] for mv in inst.movers)
+            m.add(weighted <= _fill(days, cap, list(range(T - 1, -1, -1))))
+            m.add(weighted >= _fill(days, cap, list(range(T))))
+
+    # Time-indexed rows on order-encoded move months: exact, and strong for the LP.
+    gt_bits: dict[str, list[cp_model.IntVar]] = {}
+
+    def bit(wid: str, k: int) -> cp_model.IntVar:
+        """The literal [t[wid] > k], for lo <= k < hi of its window."""
+        mv = inst.mover[wid]
+        if wid not in gt_bits:
+            gt_bits[wid] = _order_encoded(built, built.t[wid], mv.lo, mv.hi, f"t[{wid}]")
+        return gt_bits[wid][k - mv.lo]
+
+    def gt(wid: str, k: int) -> cp_model.LinearExpr:
+        """[t[wid] > k] as an expression (a constant outside its window)."""
+        mv = inst.mover[wid]
+        if k < mv.lo:
+            return cp_model.LinearExpr.constant(1)
+        if k >= mv.hi:
+            return cp_model.LinearExpr.constant(0)
+        return cp_model.LinearExpr.term(bit(wid, k), 1)
+
+    def width(wid: str) -> int:
+        mv = inst.mover[wid]
+        return max(0, mv.hi - mv.lo)
+
+    if options.time_indexed_capacity and inst.capacities:
+        involved = {w for cp in inst.capacities for w in (*cp.leaving, *cp.entering)}
+        if sum(width(w) for w in involved) <= options.time_indexed_capacity:
+            for cp in inst.capacities:
+                for k in range(T):
+                    row = [d * gt(w, k) for w, d in cp.leaving.items()]
+                    row += [d * (1 - gt(w, k)) for w, d in cp.entering.items()]
+                    m.add(sum(row) <= max(cp.free, 0))
+    if (
+        options.time_indexed_days
+        and cap > 0
+        and sum(mv.days for mv in inst.movers) > cap
+        and sum(width(mv.id) for mv in inst.movers) <= options.time_indexed_days
+    ):
+        for k in range(T):
+            if sum(mv.days for mv in inst.movers if mv.lo <= k <= mv.hi) <= cap:
+                continue
+            row = [
+                mv.days * (gt(mv.id, k - 1) - gt(mv.id, k))
+                for mv in inst.movers
+                if mv.lo <= k <= mv.hi and mv.days > 0
+            ]
+            m.add(sum(row) <= cap)
+
+    # Month by month links between encoded move months and room months: the LP then sees
+    # that a room is open in every month before its last move out, and a candidate in
+    # every month from its first move in (t <= c - 1 and o <= t, disaggregated).
+    if options.month_links:
+        for wid in gt_bits:
+            mv = inst.mover[wid]
+            if mv.src in close_bits:
+                lo = inst.closing[mv.src]
+                for k in range(max(lo, mv.lo + 1), min(T, mv.hi + 1)):
+                    m.add_implication(bit(wid, k - 1), close_bits[mv.src][k - lo])
+            if mv.dst in open_bits:
+                for k in range(mv.lo, min(T - 1, mv.hi)):
+                    m.add_implication(open_bits[mv.dst][k], bit(wid, k))
+        for rule in inst.orders:
+            if rule.first in gt_bits and rule.second in gt_bits:
+                a, b = inst.mover[rule.first], inst.mover[rule.second]
+                for k in range(max(a.lo, b.lo), min(a.hi, b.hi)):
+                    m.add_implication(bit(rule.first, k), bit(rule.second, k))
+
+
+def _hint(built: _Built, greedy: GreedySchedule) -> int:
+    """Hint every variable with the greedy schedule; returns how many were hinted."""
+    values: dict[int, int] = {}
+    for wid, var in built.t.items():
+        values[var.index] = greedy.move_month[wid]
+    for rid, var in built.close.items():
+        values[var.index] = greedy.close_month[rid]
+    for rid, var in built.open_.items():
+        values[var.index] = greedy.open_month[rid]
+    for var, lo, bits in built.encodings:
+        value = values[var.index]
+        for i, bit in enumerate(bits):
+            values[bit.index] = int(value > lo + i)
+    for var, leavers in built.lasts:
+        values[var.index] = max(greedy.move_month[w] for w in leavers)
+    proto = built.model.proto
+    for i, var in enumerate(proto.variables):
+        if i not in values and len(var.domain) == 2 and var.domain[0] == var.domain[1]:
+            values[i] = int(var.domain[0])
+    built.model.clear_hints()
+    hint = proto.solution_hint
+    for i in sorted(values):
+        hint.vars.append(i)
+        hint.values.append(values[i])
+    return len(values)
+
+
+class _StallStop(cp_model.CpSolverSolutionCallback):
+    """Stops the search once ``patience`` seconds pass without significant progress: a
+    solution or a proven bound better by more than GBP 1,000 or 0.1% of the schedule's
+    cost (the objective's scale).
+
+    The clock starts only at the first solution better than ``reference`` (the greedy
+    hint's cost), so the search never stops before it has improved on the hint; without
+    such a solution it runs to its time limit (or to a proof of optimality).
+    """
+
+    def __init__(self, patience: float, reference: float | None = None) -> None:
+        super().__init__()
+        self.patience = patience
+        self.reference = reference
+        self.last: float | None = None
+        self.best: float | None = None
+        self.bound: float | None = None
+        self.solutions = 0
+        self.done = threading.Event()
+        self.lock = threading.Lock()
+
+    def _significant(self, old: float | None, new: float) -> bool:
+        scale = abs(self.best) if self.best is not None else abs(new)
+        return old is None or abs(old - new) > max(100_000, 1e-3 * scale)
+
+    def on_solution_callback(self) -> None:
+        value = self.objective_value
+        with self.lock:
+            self.solutions += 1
+            if self.reference is not None and value >= self.reference:
+                return
+            if self._significant(self.best, value):
+                self.best = value
+                self.last = time.monotonic()
+
+    def on_bound(self, bound: float) -> None:
+        with self.lock:
+            if self._significant(self.bound, bound):
+                self.bound = bound
+                if self.last is not None:
+                    self.last = time.monotonic()
+
+    def watch(self) -> None:
+        while not self.done.wait(0.2):
+            with self.lock:
+                stalled = self.last is not None and time.monotonic() - self.last > self.patience
+            if stalled:
+                self.stop_search()
+                return
+
+
+def schedule_migration(
+    inv: Inventory,
+    graph: EstateGraph,
+    target: Target,
+    *,
+    time_limit_s: float = 60.0,
+    workers: int = 2,
+    seed: int = 0,
+    explain_time_s: float = 30.0,
+    patience_s: float | None = 5.0,
+    method: str = "auto",
+    options: Options = Options(),
+) -> Schedule:
+    """Date every move of the target estate month by month (see the module docstring)."""
+    if method not in METHODS:
+        raise ValueError(f"method {method!r} is not one of {', '.join(METHODS)}")
+    start = time.monotonic()
+    cal = Calendar(inv.estate.start, inv.estate.horizon_years)
+    orders = order_rules(inv, graph, target.room_of)
+    inst = build_instance(inv, cal, target.room_of, target.open_rooms, orders)
+    result = Schedule(status="unknown", orders=orders, move_groups=move_groups(orders))
+    result.desk_switch_month, result.desk_close_month = desk_months(inv, cal, target)
+    result.stats = {"movers": len(inst.movers), "months": inst.T}
+
+    greedy: GreedySchedule | None = None
+    if method != "cp-sat":
+        greedy = greedy_schedule(inst)
+        result.greedy_wall_s = greedy.wall_s
+        result.stats["greedy_variant"] = greedy.variant
+        if greedy.complete:
+            result.greedy_cost = greedy.cost
+        else:
+            result.stats["greedy_problem"] = greedy.problem
+    if method == "greedy":
+        if greedy is not None and greedy.complete:
+            _take_greedy(result, greedy, None)
+        elif greedy is not None:
+            result.explanation = [f"the greedy scheduler found no schedule: {greedy.problem}"]
+        result.wall_s = time.monotonic() - start
+        return result
+
+    built = _build(inst, explain=False, options=options)
+    proto = built.model.proto
+    result.stats["variables"] = len(proto.variables)
+    result.stats["constraints"] = len(proto.constraints)
+    reference: float | None = None
+    if greedy is not None and greedy.complete:
+        result.stats["hinted"] = _hint(built, greedy)
+        reference = greedy.cost
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = max(1, workers)
+    params.random_seed = seed
+    left = max(0.5, time_limit_s - (time.monotonic() - start))
+    if workers <= 1:
+        params.max_deterministic_time = time_limit_s
+    else:
+        params.max_time_in_seconds = left
+    t_cp = time.monotonic()
+    if patience_s is not None and workers > 1:
+        stopper = _StallStop(patience_s, reference)
+        solver.best_bound_callback = stopper.on_bound
+        watcher = threading.Thread(target=stopper.watch, daemon=True)
+        watcher.start()
+        try:
+            code = solver.solve(built.model, stopper)
+        finally:
+            stopper.done.set()
+            watcher.join()
+    else:
+        code = solver.solve(built.model)
+    result.cp_wall_s = time.monotonic() - t_cp
+    result.stats["cp_status"] = solver.status_name(code)
+    bound = solver.best_objective_bound if code != cp_model.INFEASIBLE else None
+    found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    optimal = code == cp_model.OPTIMAL
+    reference_cost = greedy.cost if greedy is not None and greedy.complete else None
+    if found and (reference_cost is None or solver.objective_value < reference_cost):
+        result.status = "optimal" if optimal else "feasible"
+        result.method = "cp-sat"
+        result.move_month = {w: int(solver.value(v)) for w, v in built.t.items()}
+        value = solver.objective_value
+        result.cost = round(value)
+        result.bound = bound
+        result.gap = _gap(value, bound, optimal)
+        result.close_month = {r: int(solver.value(v)) for r, v in built.close.items()}
+        result.open_month = {
+            r: min(result.move_month[w] for w in inst.entering[r]) for r in built.open_
+        }
+    elif greedy is not None and greedy.complete:
+        # CP-SAT found nothing better in time (its first solution is the hint itself), or
+        # proved the greedy schedule optimal; never expected: it proved the legal greedy
+        # schedule infeasible. The greedy schedule stands.
+        _take_greedy(result, greedy, bound, optimal=optimal)
+    elif code == cp_model.INFEASIBLE:
+        result.status = "infeasible"
+        explained = _build(inst, explain=True)
+        core = minimal_core(explained.model, explained.guards, time_limit_s=explain_time_s)
+        result.core = core
+        result.explanation = describe_core(inv, cal, orders, core)
+    elif greedy is not None:
+        result.explanation = [f"the greedy scheduler found no schedule: {greedy.problem}"]
+    result.wall_s = time.monotonic() - start
+    return result
+
+
+def _gap(value: float, bound: float | None, optimal: bool) -> float | None:
+    if optimal:
+        return 0.0
+    if bound is None or not abs(bound) < 1e300 or bound > value + 1:
+        return None
+    if abs(value - bound) < 1:
+        return 0.0
+    return round((value - bound) / max(abs(value), 1.0), 6)
+
+
+def _take_greedy(
+    result: Schedule, greedy: GreedySchedule, bound: float | None, *, optimal: bool = False
+) -> None:
+    result.status = "optimal" if optimal else "feasible"
+    result.method = "greedy"
+    result.move_month = dict(greedy.move_month)
+    result.close_month = dict(greedy.close_month)
+    result.open_month = dict(greedy.open_month)
+    result.cost = greedy.cost
+    result.bound = bound
+    result.gap = _gap(float(greedy.cost or 0), bound, optimal)
 
 
 def desk_months(
@@ -360,98 +651,6 @@ def desk_months(
         if d.id not in used
     }
     return switch, close
-
-
-class _StallStop(cp_model.CpSolverSolutionCallback):
-    """Stops the search once ``patience`` seconds pass without a significant improvement
-    (more than GBP 1,000 or 0.1% of the schedule's discounted cost)."""
-
-    def __init__(self, patience: float) -> None:
-        super().__init__()
-        self.patience = patience
-        self.last: float | None = None
-        self.best: float | None = None
-        self.done = threading.Event()
-
-    def on_solution_callback(self) -> None:
-        value = self.objective_value
-        if self.best is None or self.best - value > max(100_000, 1e-3 * abs(self.best)):
-            self.best = value
-            self.last = time.monotonic()
-
-    def watch(self) -> None:
-        while not self.done.wait(0.2):
-            if self.last is not None and time.monotonic() - self.last > self.patience:
-                self.stop_search()
-                return
-
-
-def schedule_migration(
-    inv: Inventory,
-    graph: EstateGraph,
-    target: Target,
-    *,
-    time_limit_s: float = 60.0,
-    workers: int = 2,
-    seed: int = 0,
-    explain_time_s: float = 30.0,
-    patience_s: float | None = 5.0,
-) -> Schedule:
-    """Date every move of the target estate month by month (see the module docstring)."""
-    start = time.monotonic()
-    cal = Calendar(inv.estate.start, inv.estate.horizon_years)
-    orders = order_rules(inv, graph, target.room_of)
-    built = _build(inv, cal, target, orders, explain=False)
-    # A hint: everything as early as the windows allow.
-    for wid, tv in built.t.items():
-        built.model.add_hint(tv, built.earliest[wid])
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.num_workers = max(1, workers)
-    params.random_seed = seed
-    if workers <= 1:
-        params.max_deterministic_time = time_limit_s
-    else:
-        params.max_time_in_seconds = time_limit_s
-    if patience_s is not None and workers > 1:
-        stopper = _StallStop(patience_s)
-        watcher = threading.Thread(target=stopper.watch, daemon=True)
-        watcher.start()
-        try:
-            code = solver.solve(built.model, stopper)
-        finally:
-            stopper.done.set()
-            watcher.join()
-    else:
-        code = solver.solve(built.model)
-    result = Schedule(status="unknown", orders=orders, move_groups=move_groups(orders))
-    result.desk_switch_month, result.desk_close_month = desk_months(inv, cal, target)
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        result.status = "optimal" if code == cp_model.OPTIMAL else "feasible"
-        result.move_month = {w: int(solver.value(v)) for w, v in built.t.items()}
-        value, bound = solver.objective_value, solver.best_objective_bound
-        result.gap = (
-            0.0
-            if code == cp_model.OPTIMAL or abs(value - bound) < 1
-            else (round((value - bound) / max(abs(value), 1.0), 6))
-        )
-        result.close_month = {r: int(solver.value(v)) for r, v in built.close.items()}
-        result.open_month = {
-            r: min(
-                result.move_month[w.id]
-                for w in inv.workloads
-                if target.room_of[w.id] == r and w.room != r
-            )
-            for r in built.open_
-        }
-    elif code == cp_model.INFEASIBLE:
-        result.status = "infeasible"
-        explained = _build(inv, cal, target, orders, explain=True)
-        core = minimal_core(explained.model, explained.guards, time_limit_s=explain_time_s)
-        result.core = core
-        result.explanation = describe_core(inv, cal, orders, core)
-    result.wall_s = time.monotonic() - start
-    return result
 
 
 def describe_core(
