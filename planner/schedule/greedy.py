@@ -320,6 +320,7 @@ def _run(inst: Instance, units: _Units, policy: Policy) -> GreedySchedule:
     for c in range(n):
         for rid in src_days[c]:
             close_from[rid] = max(close_from[rid], units.lo[c] + 1)
+    unit_slope = [sum(inst.move_slope[w] for w in units.members[c]) for c in range(n)]
     month_of_unit = [-1] * n
     npred = list(units.npred)
     ready: set[int] = {c for c in range(n) if npred[c] == 0}
@@ -360,7 +361,7 @@ def _run(inst: Instance, units: _Units, policy: Policy) -> GreedySchedule:
                     continue
             total += monthly(rid, m) * d / left
         if policy.slope:
-            total += sum(inst.move_slope[w] for w in units.members[c])
+            total += unit_slope[c]
         if policy.open_penalty:
             for rid, d in dst_days[c].items():
                 if rid not in opened:
@@ -370,6 +371,21 @@ def _run(inst: Instance, units: _Units, policy: Policy) -> GreedySchedule:
     for m in range(T):
         used = 0
         boost = [0.0] * n
+        # Once a month: deadline pressure (a unit is urgent when the person-days of every
+        # unit due by its deadline need all the months left until then), and each unit's
+        # score raised to the best score of the units that wait for it.
+        pending = sorted(
+            (units.hi[c], units.days[c])
+            for c in range(n)
+            if month_of_unit[c] < 0 and units.members[c]
+        )
+        due_by: dict[int, int] = {}
+        acc = 0
+        for h, d in pending:
+            acc += d
+            due_by[h] = acc
+        potential = {c: score(c, m) for c in range(n) if month_of_unit[c] < 0 and units.members[c]}
+        inherited = _inherit(units, potential, boost)
         while True:
             # Members-less units (separation nodes) move as soon as they are ready.
             empty = [c for c in ready if not units.members[c]]
@@ -380,26 +396,13 @@ def _run(inst: Instance, units: _Units, policy: Policy) -> GreedySchedule:
             cands = [c for c in ready if units.lo[c] <= m]
             if not cands:
                 break
-            # Deadline pressure: a unit is urgent when the person-days of every unit due by
-            # its deadline need all the months left until then.
-            pending = sorted(
-                (units.hi[c], units.days[c])
-                for c in range(n)
-                if month_of_unit[c] < 0 and units.members[c]
-            )
-            due_by: dict[int, int] = {}
-            acc = 0
-            for h, d in pending:
-                acc += d
-                due_by[h] = acc
-            base = {c: score(c, m) for c in ready}
-            # Inherit scores: from successors (orders/separation) and blocked entrants.
+            base = {c: score(c, m) for c in cands}
+            # Units whose leaving makes room for a better unit get its score.
             for c in cands:
                 for k, d in grow[c]:
                     if usage[k] + d > caps[k].free:
                         for leaver in leaves_cap[k]:
                             boost[leaver] = max(boost[leaver], base[c])
-            inherited = _inherit(units, base, boost)
             keys: dict[int, tuple[int, int, float, int]] = {}
             for c in cands:
                 h = units.hi[c]
@@ -407,7 +410,7 @@ def _run(inst: Instance, units: _Units, policy: Policy) -> GreedySchedule:
                 keys[c] = (
                     0 if urgent else 1,
                     h if urgent else 0,
-                    -inherited.get(c, 0.0),
+                    -max(base[c], inherited.get(c, 0.0), boost[c]),
                     units.rank[c],
                 )
             moved = False
