@@ -560,6 +560,7 @@ def _reverse(inst: Instance, close_month: dict[str, int]) -> Instance:
         leaving={rid: inst.entering[rid] for rid in inst.opening},
         entering={},
         move_slope=inst.move_slope,
+        month_labels=inst.month_labels[::-1],
     )
     for rid in inst.opening:
         steps = inst.open_steps[rid]
@@ -591,7 +592,7 @@ def _why(
 ) -> str:
     names = ", ".join(units.members[c])
     whose = "its" if len(units.members[c]) == 1 else "their"
-    label = f"{names} could not move by month {m} (the end of {whose} window)"
+    label = f"{names} could not move by {inst.label(m)} (the end of {whose} window)"
     if npred[c] > 0:
         return label + ": still waiting for workloads that must move first (a deadlock)"
     full = [inst.capacities[k] for k, d in grow[c] if usage[k] + d > inst.capacities[k].free]
@@ -635,7 +636,7 @@ def violations(
         per_month[move_month[mv.id]] += mv.days
     for m, d in sorted(per_month.items()):
         if d > inst.days_cap:
-            out.append(f"month {m} uses {d / 100:g} person-days")
+            out.append(f"{inst.label(m)} uses {d / 100:g} person-days")
     for cp in inst.capacities:
         change: dict[int, int] = defaultdict(int)
         level = sum(cp.leaving.values())
@@ -648,7 +649,7 @@ def violations(
         for m in sorted(change):
             level += change[m]
             if level > cp.free:
-                out.append(f"room {cp.room} over {cp.resource} in month {m}")
+                out.append(f"room {cp.room} over {cp.resource} in {inst.label(m)}")
     for rid, lo in inst.closing.items():
         c = close_month.get(rid)
         if c is None or not (max(lo, 1) <= c <= T):

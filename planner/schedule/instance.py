@@ -93,6 +93,11 @@ class Instance:
     """Opened candidate -> step[k] = cost(open k + 1) - cost(open k), pence, k = 0..T-2."""
     move_slope: dict[str, int] = field(default_factory=dict)
     """Mover -> pence saved per month its move is later (the discounting tie-breaker)."""
+    month_labels: list[str] = field(default_factory=list)
+    """'YYYY-MM' of each month, for messages (empty: month indices)."""
+
+    def label(self, m: int) -> str:
+        return self.month_labels[m] if 0 <= m < len(self.month_labels) else f"month {m}"
 
     def cost(
         self, move_month: dict[str, int], close_month: dict[str, int], open_month: dict[str, int]
@@ -216,6 +221,7 @@ def build_instance(
         opening=opening,
         leaving=dict(leaving),
         entering=dict(entering),
+        month_labels=[cal.label(m) for m in range(T)],
     )
     rate = est.discount_rate
     for rid in closing:

@@ -31,12 +31,22 @@ and each move's migration cost in its month. Closing expensive rooms early is
 what saves money; discounting moves a one-off cost later only when that does
 not delay a closure. Room costs are order-encoded (bit b[r, k] = [c[r] > k]).
 
-Bounds (redundant, for the LP relaxation; CP-SAT's cumulative says nothing to
-the LP): rooms closed by month k were emptied in months 0..k-1, so for every k
-``sum_r D[r] (1 - b[r, k]) + (days of other moves due by k-1) <= k x
-days-per-month`` (D[r]: the person-days of the moves out of r); and the
-person-day-weighted sum of move months is at most what filling the last
-months first would give, and at least what filling the first months would.
+Bounds (redundant, for the LP relaxation; CP-SAT's cumulatives say nothing to
+the LP, whose bound was therefore weak):
+
+* energetic: rooms closed by month k were emptied in months 0..k-1, so for
+  every k ``sum_r D[r] (1 - b[r, k]) + (days of the moves due by k-1) <= k x
+  days-per-month`` (D[r]: the person-days of the moves out of r that are not
+  due by then);
+* weighted months: the person-day-weighted sum of move months lies between
+  what filling the first months and filling the last months would give;
+* time-indexed rows, where they stay small (:class:`Options` budgets): move
+  months order-encoded too (g[w, k] = [t[w] > k]); each month's person-days
+  and each binding room's racks/kW stated month by month on those bits, and
+  linked month by month to the rooms' bits (b[r, k] >= g[w, k-1] for a leaver,
+  o-bit[r, k] <= g[w, k] for an entrant) and to each other (orders). This is
+  the time-indexed formulation, whose LP is close to the integer optimum on
+  the bundled estates.
 
 Search: :mod:`planner.schedule.greedy` builds a legal schedule in well under
 a second; it is given to CP-SAT as a complete hint (every variable), and it is
