@@ -38,9 +38,20 @@ class SolveOptions:
     workers: int = 2
     seed: int = 0
     linearization_level: int = 2
-    """CP-SAT linearization level: 2 puts the linking and capacity rows in the LP
-    (measured in docs/benchmarks.md)."""
+    """CP-SAT linearization level: 2 puts every linking row x[w, r] <= open[r] in the LP,
+    which is the strong facility-location relaxation; 1 leaves the LP with the
+    aggregated rows only (docs/benchmarks.md: cap131 proven in 0.1 s at 2, no proof
+    in 10 s at 1). With several workers CP-SAT runs named subsolvers that set
+    their own level ('default_lp' sets 1); :func:`configure` gives 'default_lp'
+    this level too."""
     log: bool = False
+    light_presolve_above: int = 50_000
+    """With more assignment variables than this, presolve runs once without probing or
+    big-overlap detection: on a 100 x 1000 benchmark that is the difference between a
+    first solution after 7 s and after 2 s (docs/benchmarks.md)."""
+    cp_sat_params: str = ""
+    """Extra CP-SAT parameters in protobuf text format, applied last (for experiments,
+    e.g. ``"subsolvers: 'max_lp'"``); invalid text raises ValueError."""
 
 
 @dataclass(frozen=True)
@@ -132,8 +143,8 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             return Progress(self.best, self.bound, time.monotonic() - self.start, self.solutions)
 
 
-def configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
-    """Set the CP-SAT parameters for ``options`` on ``solver``."""
+def configure(solver: cp_model.CpSolver, options: SolveOptions, size: int = 0) -> None:
+    """Set the CP-SAT parameters for ``options`` on ``solver`` (``size``: assignment variables)."""
     params = solver.parameters
     params.num_workers = max(1, options.workers)
     params.random_seed = options.seed
@@ -143,6 +154,17 @@ def configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
         params.max_deterministic_time = options.time_limit_s
     else:
         params.max_time_in_seconds = options.time_limit_s
+        # The full-problem worker 'default_lp' forces linearization level 1; keep ours.
+        params.merge_text_format(
+            "subsolver_params { name: 'default_lp' "
+            f"linearization_level: {options.linearization_level} }}"
+        )
+    if size > options.light_presolve_above:
+        params.max_presolve_iterations = 1
+        params.cp_model_probing_level = 0
+        params.find_big_linear_overlap = False
+    if options.cp_sat_params and not params.merge_text_format(options.cp_sat_params):
+        raise ValueError(f"invalid CP-SAT parameters: {options.cp_sat_params!r}")
 
 
 def solve(
@@ -156,7 +178,7 @@ def solve(
     start = time.monotonic()
     b = built or build(problem)
     solver = cp_model.CpSolver()
-    configure(solver, options)
+    configure(solver, options, len(b.x))
     watcher = _Watcher(problem, on_progress, start)
     solver.best_bound_callback = watcher.on_bound
     code = solver.solve(b.model, watcher)
