@@ -15,6 +15,7 @@ from planner.solver.families import (
     capacity,
     dependency,
     desks,
+    dominance,
     migration,
     move_pairs,
     objective,
@@ -30,6 +31,7 @@ Family = Callable[[Built], None]
 FAMILIES: dict[str, Family] = {
     "assignment": assignment.add,
     "capacity": capacity.add,
+    "dominance": dominance.add,
     "accreditation": accreditation.add,
     "separation": separation.add,
     "user-latency": user_latency.add,

@@ -1,0 +1,90 @@
+"""Family ``dominance``: assignments no optimal plan makes, next to a room that never fills.
+
+A room k is *roomy* when its capacity can never bind: the demands of every
+workload that has k as an option fit in it together, in every resource. For a
+workload w with options j and k, k roomy, and F_k = F_open[k] - F_closed[k]:
+
+    x[w, j] = 0                       if c[w, j] > c[w, k] + F_k     (k may be closed)
+    x[w, j] <= 1 - open[k]            if c[w, j] > c[w, k]           (k is open)
+
+Proof: take any optimal plan with x[w, j] = 1 breaking one of these. Move w to
+k (opening k if needed). k's capacity holds (roomy); the cost falls by
+c[w, j] - c[w, k] (minus F_k if k was closed), which is > 0: a contradiction.
+So every optimal plan satisfies all of them at once, and adding them never
+changes the optimum. The inequalities are strict, so ties keep both options.
+
+The move must not break another rule, so w qualifies only when it has no
+side rules that a move could break: its zone conflicts with no other zone, it
+is in no site rule (dependency, DR) and no move-pair set, and moving it costs
+no migration budget (no budget, or no move days). The first form opens a room,
+so it is used only without a room limit (or when k does not count towards it).
+An explanation model has no objective, so it gets none of these.
+"""
+
+from __future__ import annotations
+
+from planner.solver.vars import Built
+
+
+def roomy_rooms(b: Built) -> set[int]:
+    """Rooms whose capacity can never bind (every admissible workload fits at once)."""
+    p = b.problem
+    out = set()
+    for r, room in enumerate(p.rooms):
+        entries = b.by_room[r]
+        if not entries or room.must_close:
+            continue
+        if all(
+            sum(p.workloads[w].demand[k] for w, _ in entries) <= cap
+            for k, cap in enumerate(room.capacity)
+        ):
+            out.add(r)
+    return out
+
+
+def free_workloads(b: Built) -> list[bool]:
+    """Workloads that any move leaves within every side rule (see the module docstring)."""
+    p = b.problem
+    zones_in_conflict = {k for pair in p.conflicts for k in pair}
+    bound: set[int] = set()
+    for rule in p.site_rules:
+        bound.update((rule.a, rule.b))
+    for amo in p.at_most_one:
+        bound.update(w for w, _ in amo.pairs)
+    out = []
+    for w, wl in enumerate(p.workloads):
+        budgeted = p.move_budget is not None and wl.move_days > 0
+        out.append(wl.zone not in zones_in_conflict and w not in bound and not budgeted)
+    return out
+
+
+def add(b: Built) -> None:
+    if b.explain:
+        return
+    p, m = b.problem, b.model
+    roomy = roomy_rooms(b)
+    if not roomy:
+        return
+    free = free_workloads(b)
+    for w, wl in enumerate(p.workloads):
+        if not free[w]:
+            continue
+        cost = dict(wl.options)
+        near = [(cost[k], k) for k in roomy if k in cost]
+        if not near:
+            continue
+        for j, var in b.by_workload[w]:
+            cj = cost.get(j)
+            if cj is None:
+                continue
+            for ck, k in near:
+                if k == j:
+                    continue
+                room = p.rooms[k]
+                opening = room.cost_open - room.cost_closed
+                may_open = p.max_rooms is None or not room.counts_to_limit
+                if may_open and cj > ck + opening:
+                    m.add(var == 0)
+                    break
+                if cj > ck:
+                    m.add_implication(b.open[k], var.Not())
