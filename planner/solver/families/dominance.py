@@ -2,14 +2,17 @@
 
 A room k is *roomy* when its capacity can never bind: the demands of every
 workload that has k as an option fit in it together, in every resource. For a
-workload w with options j and k, k roomy, and F_k = F_open[k] - F_closed[k]:
+workload w with options j and k, k roomy, and F_k = max(0, F_open[k] - F_closed[k]):
 
-    x[w, j] = 0                       if c[w, j] > c[w, k] + F_k     (k may be closed)
+    x[w, j] = 0                       if c[w, j] > c[w, k] + F_k     (k open or not)
     x[w, j] <= 1 - open[k]            if c[w, j] > c[w, k]           (k is open)
 
 Proof: take any optimal plan with x[w, j] = 1 breaking one of these. Move w to
-k (opening k if needed). k's capacity holds (roomy); the cost falls by
-c[w, j] - c[w, k] (minus F_k if k was closed), which is > 0: a contradiction.
+k (opening k if it was closed). k's capacity holds (roomy); the cost falls by
+c[w, j] - c[w, k] if k was open and by c[w, j] - c[w, k] - (F_open[k] -
+F_closed[k]) if not. Under the first condition both are > 0 (F_k is clipped at
+0 because k may already be open); the second only speaks of an open k, where the
+first amount is > 0. Either way the plan was not optimal: a contradiction.
 So every optimal plan satisfies all of them at once, and adding them never
 changes the optimum. The inequalities are strict, so ties keep both options.
 
@@ -81,7 +84,7 @@ def add(b: Built) -> None:
                 if k == j:
                     continue
                 room = p.rooms[k]
-                opening = room.cost_open - room.cost_closed
+                opening = max(0, room.cost_open - room.cost_closed)
                 may_open = p.max_rooms is None or not room.counts_to_limit
                 if may_open and cj > ck + opening:
                     m.add(var == 0)
