@@ -79,6 +79,12 @@ class Job:
     group: str = ""
     reference: str = ""
     """Published optimum (decimal text), '' if none."""
+    hint: str = "search"
+    """SSCFLP search hint (:func:`planner.bench.sscflp.to_problem`)."""
+    hint_share: float = 0.75
+    """Most of the time limit the SSCFLP hint's local search may use."""
+    cp_sat_params: str = ""
+    """Extra CP-SAT parameters (text format)."""
 
 
 @dataclass
@@ -175,15 +181,15 @@ def run_job(job: Job) -> dict[str, Any]:
     from planner.solver.solve import SolveOptions, solve
 
     start = time.monotonic()
-    options = SolveOptions(time_limit_s=job.time_limit_s, workers=job.workers, seed=job.seed)
     out: dict[str, Any] = {}
     check: Callable[[Any], list[str]] | None = None
     if job.kind == "sscflp":
         from planner.bench.sscflp import read_instance, to_problem
 
         inst = read_instance(job.path)
-        problem = to_problem(inst)
+        problem = to_problem(inst, hint=job.hint, hint_time_s=job.hint_share * job.time_limit_s)
         check = _sscflp_checker(inst)
+        out["note"] = f"read+hint {time.monotonic() - start:.2f} s"
     elif job.kind in ("estate", "generated"):
         from planner.problem import build_problem
 
@@ -200,6 +206,10 @@ def run_job(job: Job) -> dict[str, Any]:
     from planner.solver.model import build
 
     built = build(problem)
+    left = max(0.1, job.time_limit_s - (time.monotonic() - start))
+    options = SolveOptions(
+        time_limit_s=left, workers=job.workers, seed=job.seed, cp_sat_params=job.cp_sat_params
+    )
     outcome = solve(problem, options, built=built)
     wall = time.monotonic() - start
     out.update(

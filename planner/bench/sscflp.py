@@ -26,9 +26,10 @@ come back in the file's units), demands and capacities likewise (demands
 rounded up and capacities down past 10^6, which never happens in the public
 sets).
 
-Search hint: a greedy plan (:func:`greedy`) is passed as "today's estate"
-(``existing`` rooms open, ``today`` rooms), the hint the model already gives
-an estate. It is only a starting point; the objective never depends on it.
+Search hint: a plan from a short local search (:mod:`planner.bench.heuristic`)
+is passed as "today's estate" (``existing`` rooms open, ``today`` rooms), the
+hint the model already gives an estate. It is only a starting point; the
+objective and the bound never depend on it.
 """
 
 from __future__ import annotations
@@ -201,82 +202,23 @@ def read_instance(path: Path | str) -> Instance:
     )
 
 
-def greedy(inst: Instance) -> tuple[list[bool], list[int]] | None:
-    """A feasible plan by a simple greedy, or None if it finds none.
-
-    Customers in decreasing order of regret (second cheapest minus cheapest
-    assignment cost, counting f_j for a facility still closed) each take the
-    facility cheapest for them among those with room left. Then every open
-    facility is tried for closing (largest fixed cost first): its customers move
-    to their cheapest open facility with room, and the move is kept if the
-    total cost falls. Quadratic, well under a second for 100 x 1000.
-    """
-    n_fac, n_cus = inst.facilities, inst.customers
-    cost, dem = inst.cost, inst.demand
-    left = list(inst.capacity)
-    is_open = [False] * n_fac
-    assign = [-1] * n_cus
-
-    def price(i: int, j: int) -> int:
-        return cost[j][i] + (0 if is_open[j] else inst.fixed[j])
-
-    def regret(i: int) -> int:
-        prices = sorted(price(i, j) for j in range(n_fac) if left[j] >= dem[i])
-        return prices[1] - prices[0] if len(prices) > 1 else 1 << 62
-
-    order = sorted(range(n_cus), key=lambda i: (-regret(i), -dem[i]))
-    for i in order:
-        fits = [j for j in range(n_fac) if left[j] >= dem[i]]
-        if not fits:
-            return None
-        j = min(fits, key=lambda j: price(i, j))
-        assign[i] = j
-        is_open[j] = True
-        left[j] -= dem[i]
-
-    def reassign(closing: int) -> list[tuple[int, int]] | None:
-        """Moves of ``closing``'s customers to other open facilities, or None."""
-        room = list(left)
-        moves = []
-        mine = sorted((i for i in range(n_cus) if assign[i] == closing), key=lambda i: -dem[i])
-        for i in mine:
-            fits = [j for j in range(n_fac) if j != closing and is_open[j] and room[j] >= dem[i]]
-            if not fits:
-                return None
-            j = min(fits, key=lambda j: cost[j][i])
-            room[j] -= dem[i]
-            moves.append((i, j))
-        return moves
-
-    for j in sorted(range(n_fac), key=lambda j: -inst.fixed[j]):
-        if not is_open[j]:
-            continue
-        moves = reassign(j)
-        if moves is None:
-            continue
-        delta = -inst.fixed[j] + sum(cost[k][i] - cost[j][i] for i, k in moves)
-        if delta < 0:
-            is_open[j] = False
-            left[j] = inst.capacity[j]
-            for i, k in moves:
-                assign[i] = k
-                left[k] -= dem[i]
-    return is_open, assign
-
-
-def to_problem(inst: Instance, *, hint: str = "greedy") -> Problem:
+def to_problem(inst: Instance, *, hint: str = "search", hint_time_s: float = 1.0) -> Problem:
     """The solver's problem for ``inst`` (see the module docstring).
 
-    ``hint``: 'greedy' (the greedy plan), 'open' (every facility open, no
-    assignment) or 'none' (every facility closed, no assignment).
+    ``hint``: 'search' (:func:`planner.bench.heuristic.improve`: local search, plus
+    kernel search on large instances, within ``hint_time_s`` seconds), 'greedy' (the
+    local search's starting plan), 'open' (every facility open, no assignment) or
+    'none' (every facility closed, no assignment).
     """
     opened: list[bool] = [hint == "open"] * inst.facilities
     today: list[int | None] = [None] * inst.customers
-    if hint == "greedy":
-        plan = greedy(inst)
+    if hint in ("search", "greedy"):
+        from planner.bench.heuristic import improve, initial
+
+        plan = improve(inst, hint_time_s) if hint == "search" else initial(inst)
         if plan is not None:
-            opened = plan[0]
-            today = list(plan[1])
+            opened = [bool(v) for v in plan.open]
+            today = [int(j) for j in plan.a]
     elif hint not in ("open", "none"):
         raise ValueError(f"unknown hint {hint!r}")
     rooms = tuple(

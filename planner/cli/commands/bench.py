@@ -59,6 +59,17 @@ def sscflp(
         help="CSV of published optima (instance,optimum). Default: reference_values.csv "
         "beside each instance file, if present.",
     ),
+    hint: str = typer.Option(
+        "search",
+        "--hint",
+        help="Search hint: search (local search), greedy, open (all open) or none.",
+    ),
+    hint_share: float = typer.Option(
+        0.75, "--hint-share", min=0.0, max=0.9, help="Most of the time limit the hint may use."
+    ),
+    cp_sat_params: str = typer.Option(
+        "", "--cp-sat-params", help="Extra CP-SAT parameters, protobuf text format."
+    ),
 ) -> None:
     """Solve single-source capacitated facility location files, one subprocess each.
 
@@ -72,6 +83,9 @@ def sscflp(
     from planner.bench.sscflp import BenchFormatError, read_instance, read_references
     from planner.bench.sscflp import references_for as refs_beside
 
+    if hint not in ("search", "greedy", "open", "none"):
+        fail(f"--hint must be search, greedy, open or none, not '{hint}'")
+    _check_params(cp_sat_params)
     given: dict[str, object] = {}
     if references is not None:
         try:
@@ -96,6 +110,9 @@ def sscflp(
                 workers=_workers(workers),
                 group=path.parent.name,
                 reference=str(ref) if ref is not None else "",
+                hint=hint,
+                hint_share=hint_share,
+                cp_sat_params=cp_sat_params,
             )
         )
         if inst.trailing_tokens:
@@ -124,6 +141,9 @@ def estates(
     ),
     seed: int = typer.Option(0, "--seed", help="CP-SAT random seed."),
     out: Path | None = typer.Option(None, "--out", "-o", help="CSV file to write."),
+    cp_sat_params: str = typer.Option(
+        "", "--cp-sat-params", help="Extra CP-SAT parameters, protobuf text format."
+    ),
 ) -> None:
     """Solve the bundled estates and generated estates of 10, 50, 150 and 337 councils.
 
@@ -143,6 +163,7 @@ def estates(
     for p in paths:
         if not p.exists():
             fail(f"{p}: no such estate directory")
+    _check_params(cp_sat_params)
     sizes = DEFAULT_COUNCILS if councils is None else tuple(n for n in councils if n > 0)
     n_workers = _workers(workers)
     jobs = [
@@ -154,6 +175,7 @@ def estates(
             time_limit_s=time_limit,
             workers=n_workers,
             group="bundled",
+            cp_sat_params=cp_sat_params,
         )
         for p in paths
     ] + [
@@ -166,12 +188,23 @@ def estates(
             time_limit_s=time_limit,
             workers=n_workers,
             group=f"generate seed {generate_seed}",
+            cp_sat_params=cp_sat_params,
         )
         for n in sizes
     ]
     if not jobs:
         fail("no estates to run: pass estate directories or --councils N")
     _run(jobs, out, title="Estates")
+
+
+def _check_params(text: str) -> None:
+    """Exit 2 unless ``text`` parses as CP-SAT parameters."""
+    if not text:
+        return
+    from ortools.sat.python import cp_model
+
+    if not cp_model.CpSolver().parameters.merge_text_format(text):
+        fail(f"--cp-sat-params: not valid CP-SAT parameters: {text!r}")
 
 
 def _table(title: str) -> Table:
