@@ -132,149 +132,66 @@ def check_references(ctx: Context) -> Iterator[Problem]:
         # and a reference to one is not dangling.
         return set(loaded) | {i for s, i in ctx.loaded.rejected if s == section}
 
-    zones, orgs = ids("zones", inv.zone), ids("organisations", inv.organisation)
-    sites, desks = ids("sites", inv.site), ids("service_desks", inv.desk)
-    rooms, workloads = ids("rooms", inv.room), ids("workloads", inv.workload)
-    networks = ids("networks", (n.id for n in inv.networks))
+    known = {
+        "zone": ids("zones", inv.zone),
+        "organisation": ids("organisations", inv.organisation),
+        "site": ids("sites", inv.site),
+        "service desk": ids("service_desks", inv.desk),
+        "room": ids("rooms", inv.room),
+        "workload": ids("workloads", inv.workload),
+        "network": ids("networks", (n.id for n in inv.networks)),
+    }
 
-    def missing(kind: str, ident: str, known: Iterable[str] = ()) -> str:
-        return f"no {kind} has id '{ident}'"
-
-    def hint(kind: str, known: Iterable[str]) -> str:
-        names = sorted(known)
+    def dangling(
+        section: str, item: str | None, field: str, kind: str, value: str, link: str = ""
+    ) -> Iterator[Problem]:
+        """A problem if ``value`` names no ``kind`` (links have no id: ``link`` locates them)."""
+        if value in known[kind]:
+            return
+        names = sorted(known[kind])
         shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
         article = "an" if kind[0] in "aeiou" else "a"
-        return f"use the id of {article} {kind} defined in the estate" + (
+        fix = f"use the id of {article} {kind} defined in the estate" + (
             f" ({shown})" if names else f" (none is defined yet: add {article} {kind})"
+        )
+        where = ctx.loaded.where(section, link or item)
+        yield Problem(
+            "error",
+            "dangling-reference",
+            where,
+            section,
+            item,
+            field,
+            f"no {kind} has id '{value}'",
+            fix,
         )
 
     for z in inv.zones:
         for n in z.networks:
-            if n not in networks:
-                yield ctx.error(
-                    "dangling-reference",
-                    "zones",
-                    z.id,
-                    "networks",
-                    missing("network", n, networks),
-                    hint("network", networks),
-                )
-    for i, (a, b) in enumerate(inv.separate):
-        for j, zid in enumerate((a, b)):
-            if zid not in zones:
-                yield ctx.error(
-                    "dangling-reference",
-                    "separate",
-                    f"separate[{i}]",
-                    f"[{j}]",
-                    missing("zone", zid, zones),
-                    hint("zone", zones),
-                )
+            yield from dangling("zones", z.id, "networks", "network", n)
+    for i, pair in enumerate(inv.separate):
+        for j, zid in enumerate(pair):
+            yield from dangling("separate", f"separate[{i}]", f"[{j}]", "zone", zid)
     for o in inv.organisations:
-        if o.desk not in desks:
-            yield ctx.error(
-                "dangling-reference",
-                "organisations",
-                o.id,
-                "desk",
-                missing("service desk", o.desk, desks),
-                hint("service desk", desks),
-            )
+        yield from dangling("organisations", o.id, "desk", "service desk", o.desk)
     for s in inv.sites:
-        if s.organisation not in orgs:
-            yield ctx.error(
-                "dangling-reference",
-                "sites",
-                s.id,
-                "organisation",
-                missing("organisation", s.organisation, orgs),
-                hint("organisation", orgs),
-            )
+        yield from dangling("sites", s.id, "organisation", "organisation", s.organisation)
     for i, lk in enumerate(inv.links):
-        label = f"#{i}"
-        for end, site in (("a", lk.a), ("b", lk.b)):
-            if site not in sites:
-                yield Problem(
-                    "error",
-                    "dangling-reference",
-                    ctx.loaded.where("links", label),
-                    "links",
-                    f"{lk.a}-{lk.b}",
-                    end,
-                    missing("site", site, sites),
-                    hint("site", sites),
-                )
-        if lk.network not in networks:
-            yield Problem(
-                "error",
-                "dangling-reference",
-                ctx.loaded.where("links", label),
-                "links",
-                f"{lk.a}-{lk.b}",
-                "network",
-                missing("network", lk.network, networks),
-                hint("network", networks),
-            )
+        label = f"{lk.a}-{lk.b}"
+        yield from dangling("links", label, "a", "site", lk.a, link=f"#{i}")
+        yield from dangling("links", label, "b", "site", lk.b, link=f"#{i}")
+        yield from dangling("links", label, "network", "network", lk.network, link=f"#{i}")
     for r in inv.rooms:
-        if r.site not in sites:
-            yield ctx.error(
-                "dangling-reference",
-                "rooms",
-                r.id,
-                "site",
-                missing("site", r.site, sites),
-                hint("site", sites),
-            )
+        yield from dangling("rooms", r.id, "site", "site", r.site)
     for d in inv.service_desks:
-        if d.site not in sites:
-            yield ctx.error(
-                "dangling-reference",
-                "service_desks",
-                d.id,
-                "site",
-                missing("site", d.site, sites),
-                hint("site", sites),
-            )
-    scope = inv.estate.shared_service or []
-    for oid in scope:
-        if oid not in orgs:
-            yield ctx.error(
-                "dangling-reference",
-                "estate",
-                None,
-                "shared_service",
-                missing("organisation", oid, orgs),
-                hint("organisation", orgs),
-            )
+        yield from dangling("service_desks", d.id, "site", "site", d.site)
+    for oid in inv.estate.shared_service or []:
+        yield from dangling("estate", None, "shared_service", "organisation", oid)
     for w in inv.workloads:
-        if w.organisation not in orgs:
-            yield ctx.error(
-                "dangling-reference",
-                "workloads",
-                w.id,
-                "organisation",
-                missing("organisation", w.organisation, orgs),
-                hint("organisation", orgs),
-            )
-        if w.zone not in zones:
-            yield ctx.error(
-                "dangling-reference",
-                "workloads",
-                w.id,
-                "zone",
-                missing("zone", w.zone, zones),
-                hint("zone", zones),
-            )
-        if w.room not in rooms:
-            yield ctx.error(
-                "dangling-reference",
-                "workloads",
-                w.id,
-                "room",
-                missing("room", w.room, rooms),
-                hint("room", rooms),
-            )
-        elif w.room in inv.room and inv.room[w.room].status == "candidate":
+        yield from dangling("workloads", w.id, "organisation", "organisation", w.organisation)
+        yield from dangling("workloads", w.id, "zone", "zone", w.zone)
+        yield from dangling("workloads", w.id, "room", "room", w.room)
+        if w.room in inv.room and inv.room[w.room].status == "candidate":
             yield ctx.error(
                 "candidate-hosts-workload",
                 "workloads",
@@ -284,53 +201,20 @@ def check_references(ctx: Context) -> Iterator[Problem]:
                 "set the room's status to existing, or name today's room",
             )
         for k, u in enumerate(w.users):
-            if u not in sites:
-                yield ctx.error(
-                    "dangling-reference",
-                    "workloads",
-                    w.id,
-                    f"users[{k}]",
-                    missing("site", u, sites),
-                    hint("site", sites),
-                )
-        for k, dep in enumerate(w.depends_on):
-            if dep.workload == w.id:
-                yield ctx.error(
-                    "self-reference",
-                    "workloads",
-                    w.id,
-                    f"depends_on[{k}].workload",
-                    "a workload cannot depend on itself",
-                    "remove the entry",
-                )
-            elif dep.workload not in workloads:
-                yield ctx.error(
-                    "dangling-reference",
-                    "workloads",
-                    w.id,
-                    f"depends_on[{k}].workload",
-                    missing("workload", dep.workload, workloads),
-                    hint("workload", workloads),
-                )
-        for k, other in enumerate(w.distinct_site_from):
+            yield from dangling("workloads", w.id, f"users[{k}]", "site", u)
+        itself = "a workload cannot depend on itself"
+        refs = [
+            (f"depends_on[{k}].workload", d.workload, itself) for k, d in enumerate(w.depends_on)
+        ]
+        itself = "a workload cannot be on a different site from itself"
+        refs += [
+            (f"distinct_site_from[{k}]", o, itself) for k, o in enumerate(w.distinct_site_from)
+        ]
+        for field, other, message in refs:
             if other == w.id:
-                yield ctx.error(
-                    "self-reference",
-                    "workloads",
-                    w.id,
-                    f"distinct_site_from[{k}]",
-                    "a workload cannot be on a different site from itself",
-                    "remove the entry",
-                )
-            elif other not in workloads:
-                yield ctx.error(
-                    "dangling-reference",
-                    "workloads",
-                    w.id,
-                    f"distinct_site_from[{k}]",
-                    missing("workload", other, workloads),
-                    hint("workload", workloads),
-                )
+                yield ctx.error("self-reference", "workloads", w.id, field, message, "remove it")
+            else:
+                yield from dangling("workloads", w.id, field, "workload", other)
 
 
 def check_today_capacity(ctx: Context) -> Iterator[Problem]:
