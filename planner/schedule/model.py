@@ -460,9 +460,16 @@ def _hint(built: _Built, greedy: GreedySchedule) -> int:
 
 
 class _StallStop(cp_model.CpSolverSolutionCallback):
-    """Stops the search once ``patience`` seconds pass without significant progress: a
-    solution or a proven bound better by more than GBP 1,000 or 0.1% of the schedule's
-    cost (the objective's scale).
+    """Stops the search when it stalls: no significant progress (a better solution or a
+    better proven bound) for ``patience`` seconds, or for half the time the search had
+    taken when it last progressed, whichever is longer (a search that needed 20 s to
+    improve gets 10 s more).
+
+    Progress is significant when it closes more than 1% of the gap between the best
+    solution and the bound, or more than 0.01% of the best solution's cost (GBP 1 at
+    least): the schedule's objective ranges from hundreds of pounds (bundled estates,
+    where rooms close when their leases allow) to millions (generated ones), so a fixed
+    amount would be wrong for one or the other.
 
     The clock starts only at the first solution better than ``reference`` (the greedy
     hint's cost), so the search never stops before it has improved on the hint; without
@@ -473,6 +480,7 @@ class _StallStop(cp_model.CpSolverSolutionCallback):
         super().__init__()
         self.patience = patience
         self.reference = reference
+        self.start = time.monotonic()
         self.last: float | None = None
         self.best: float | None = None
         self.bound: float | None = None
@@ -481,8 +489,14 @@ class _StallStop(cp_model.CpSolverSolutionCallback):
         self.lock = threading.Lock()
 
     def _significant(self, old: float | None, new: float) -> bool:
-        scale = abs(self.best) if self.best is not None else abs(new)
-        return old is None or abs(old - new) > max(100_000, 1e-3 * scale)
+        if old is None:
+            return True
+        step = 100.0
+        if self.best is not None:
+            step = max(step, 1e-4 * abs(self.best))
+            if self.bound is not None:
+                step = min(step, max(100.0, 0.01 * (self.best - self.bound)))
+        return abs(old - new) > step
 
     def on_solution_callback(self) -> None:
         value = self.objective_value
@@ -504,7 +518,10 @@ class _StallStop(cp_model.CpSolverSolutionCallback):
     def watch(self) -> None:
         while not self.done.wait(0.2):
             with self.lock:
-                stalled = self.last is not None and time.monotonic() - self.last > self.patience
+                stalled = False
+                if self.last is not None:
+                    wait = max(self.patience, 0.5 * (self.last - self.start))
+                    stalled = time.monotonic() - self.last > wait
             if stalled:
                 self.stop_search()
                 return
