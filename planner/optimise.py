@@ -24,7 +24,16 @@ from planner.problem import EstateProblem, LimitOptions, build_problem
 from planner.reasons import counterfactuals, desk_reasons, move_reasons, room_reasons
 from planner.schedule import Schedule, Target, schedule_migration
 from planner.solver.model import build, exclude_assignment
-from planner.solver.solve import Outcome, Progress, Solution, SolveOptions, Status, solve
+from planner.solver.solve import (
+    NEIGHBOURHOOD_ABOVE,
+    Outcome,
+    Progress,
+    Solution,
+    SolveOptions,
+    Status,
+    solve,
+)
+from planner.solver.vars import Built
 from planner.timeline import Timeline
 
 
@@ -108,12 +117,16 @@ def optimise(
     timings["build"] = time.monotonic() - t0
 
     stage("choosing the target estate")
-    built = build(ep.problem)
     solve_options = SolveOptions(
-        time_limit_s=options.time_limit_s, workers=options.workers, seed=options.seed
+        time_limit_s=options.time_limit_s,
+        workers=options.workers,
+        seed=options.seed,
+        neighbourhood_above=NEIGHBOURHOOD_ABOVE,
     )
-    outcome = solve(ep.problem, solve_options, on_progress, built=built)
+    outcome = solve(ep.problem, solve_options, on_progress)
     timings["solve"] = outcome.wall_s
+    built: Built | None = None
+    """The whole model, built when the first no-good cut needs it."""
     timings["schedule"] = 0.0
     rejected: list[Schedule] = []
     """Targets whose migration was proved impossible month by month, in the order found."""
@@ -138,9 +151,11 @@ def optimise(
         # forbid it and let the solver find the best other one (exact: only targets
         # proved unschedulable are cut off).
         rejected.append(schedule)
+        if built is None:
+            built = build(ep.problem)
         exclude_assignment(built, outcome.solution.assignment)
         stage(f"target {len(rejected)} cannot be scheduled; choosing the next best")
-        outcome = solve(ep.problem, solve_options, on_progress, built=built)
+        outcome = solve(ep.problem, solve_options, on_progress, built=built, neighbourhood=False)
         timings["solve"] += outcome.wall_s
     timings["targets"] = len(rejected) + (1 if outcome.solution is not None else 0)
 

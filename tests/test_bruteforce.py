@@ -107,11 +107,11 @@ def test_bruteforce_schedule_search_on_hand_worked_estates(tmp_path: Path) -> No
         assert brute_force(inv, schedule=True).objective == exact
 
 
-def solve_target(case: Case) -> Target:
+def solve_target(case: Case, options: SolveOptions | None = None) -> Target:
     """The optimiser's target estate: status, objective and decisions by id."""
     inv = case.inventory
     ep = build_problem(inv, limits=LimitOptions(case.max_rooms, case.max_desks))
-    out = solve(ep.problem, SolveOptions(time_limit_s=20, workers=1, seed=0))
+    out = solve(ep.problem, options or SolveOptions(time_limit_s=20, workers=1, seed=0))
     if out.solution is None:
         return out.status, None, {}, set(), {}
     p, sol = ep.problem, out.solution
@@ -121,9 +121,9 @@ def solve_target(case: Case) -> Target:
     return out.status, out.objective, room_of, open_set, desk_of
 
 
-def compare_target(case: Case, best: Optimum) -> list[str]:
+def compare_target(case: Case, best: Optimum, options: SolveOptions | None = None) -> list[str]:
     """Why the optimiser's target disagrees with the brute force ([] when it agrees)."""
-    status, obj, room_of, open_set, desk_of = solve_target(case)
+    status, obj, room_of, open_set, desk_of = solve_target(case, options)
     if best.objective is None:
         return (
             []

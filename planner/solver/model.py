@@ -9,11 +9,16 @@ assumption literal and no objective.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ortools.sat.python import cp_model
 
 from planner.solver.families import FAMILIES
 from planner.solver.problem import Problem
 from planner.solver.vars import Built, create_variables
+
+if TYPE_CHECKING:
+    from planner.solver.solve import Solution
 
 
 def build(
@@ -61,6 +66,27 @@ def add_hint(b: Built) -> None:
         m.add_hint(b.desk_open[d], True)
         fte = -(-load[d] // desk.tickets_per_fte) if desk.tickets_per_fte else 0
         m.add_hint(b.fte[d], min(fte, desk.seats))
+
+
+def replace_hint(b: Built, solution: Solution) -> None:
+    """Hint ``solution`` instead of today's estate (zone literals follow from it)."""
+    p, m = b.problem, b.model
+    m.clear_hints()
+    for r, var in enumerate(b.open):
+        m.add_hint(var, solution.room_open[r])
+    present = set()
+    for w, entries in enumerate(b.by_workload):
+        chosen = solution.assignment[w]
+        present.add((chosen, p.workloads[w].zone))
+        for r, var in entries:
+            m.add_hint(var, r == chosen)
+    for key, var in b.zone.items():
+        m.add_hint(var, key in present)
+    for (o, d), var in b.serve.items():
+        m.add_hint(var, solution.desk_of[o] == d)
+    for d, var in enumerate(b.desk_open):
+        m.add_hint(var, solution.desk_open[d])
+        m.add_hint(b.fte[d], solution.fte[d])
 
 
 def exclude_assignment(b: Built, assignment: list[int]) -> None:

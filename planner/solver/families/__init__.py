@@ -14,6 +14,7 @@ from planner.solver.families import (
     assignment,
     capacity,
     dependency,
+    desk_bound,
     desks,
     dominance,
     migration,
@@ -41,6 +42,7 @@ FAMILIES: dict[str, Family] = {
     "migration-budget": migration.add,
     "move-pairs": move_pairs.add,
     "desks": desks.add,
+    "desk-bound": desk_bound.add,
     "objective": objective.add,
 }
 """Constraint families in build order."""
