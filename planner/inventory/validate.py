@@ -217,7 +217,7 @@ def check_references(ctx: Context) -> Iterator[Problem]:
                 yield from dangling("workloads", w.id, field, "workload", other)
 
 
-def check_hint_capacity(ctx: Context) -> Iterator[Problem]:
+def check_today_capacity(ctx: Context) -> Iterator[Problem]:
     """Rule 2 today: the workloads in each room fit its racks and power."""
     racks: dict[str, float] = defaultdict(float)
     power: dict[str, float] = defaultdict(float)
@@ -245,7 +245,7 @@ def check_hint_capacity(ctx: Context) -> Iterator[Problem]:
             )
 
 
-def check_hint_accreditation(ctx: Context) -> Iterator[Problem]:
+def check_today_accreditation(ctx: Context) -> Iterator[Problem]:
     """Rule 3 today: each workload's room holds every accreditation its zone requires."""
     for w in ctx.inv.workloads:
         zone, room = ctx.inv.zone.get(w.zone), ctx.inv.room.get(w.room)
@@ -265,7 +265,7 @@ def check_hint_accreditation(ctx: Context) -> Iterator[Problem]:
             )
 
 
-def check_hint_separation(ctx: Context) -> Iterator[Problem]:
+def check_today_separation(ctx: Context) -> Iterator[Problem]:
     """Rule 4 today: no room hosts two separated zones; an isolated zone is alone."""
     hosted: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for w in ctx.inv.workloads:
@@ -303,7 +303,7 @@ def check_hint_separation(ctx: Context) -> Iterator[Problem]:
                 )
 
 
-def check_hint_latency(ctx: Context) -> Iterator[Problem]:
+def check_today_latency(ctx: Context) -> Iterator[Problem]:
     """Rules 5 and 6 today: users reach their workload's room; dependencies are close enough."""
     inv, graph = ctx.inv, ctx.graph
     for w in inv.workloads:
@@ -356,7 +356,7 @@ def check_hint_latency(ctx: Context) -> Iterator[Problem]:
                 )
 
 
-def check_hint_resilience(ctx: Context) -> Iterator[Problem]:
+def check_today_resilience(ctx: Context) -> Iterator[Problem]:
     """Rule 7 today: DR pairs are on different sites at least dr_min_distance_km apart."""
     inv = ctx.inv
     min_km = inv.estate.dr_min_distance_km
@@ -584,11 +584,11 @@ def check_suspicious(ctx: Context) -> Iterator[Problem]:
 CHECKS: list[Check] = [
     check_duplicate_ids,
     check_references,
-    check_hint_capacity,
-    check_hint_accreditation,
-    check_hint_separation,
-    check_hint_latency,
-    check_hint_resilience,
+    check_today_capacity,
+    check_today_accreditation,
+    check_today_separation,
+    check_today_latency,
+    check_today_resilience,
     check_hostable,
     check_desks,
     check_room_flags,
