@@ -38,6 +38,7 @@ from planner.solver import lns
 from planner.solver.families.desk_bound import staffing_bound
 from planner.solver.model import build, replace_hint
 from planner.solver.problem import Desk, Organisation, Problem
+from planner.solver.room_bound import transport_bound
 from planner.solver.solve import Solution, SolveOptions, Status, check_hint, solve
 
 FORCED = SolveOptions(time_limit_s=20, workers=1, seed=0, neighbourhood_above=0)
@@ -214,3 +215,24 @@ def test_staffing_bound_by_hand() -> None:
         )
         assert staffing_bound(p) == bound
         assert solve(p, SolveOptions(time_limit_s=5, workers=1)).objective == optimum
+
+
+def test_transport_bound_is_below_the_room_layers_optimum() -> None:
+    """On 150 random estates (tests/bruteforce.py) and 3 generated ones, the rooms'
+    transportation bound never exceeds the room layer's proven optimum."""
+    below = 0
+    problems = [
+        build_problem(random_case(seed).inventory).problem for seed in range(2000, 2150)
+    ] + [build_problem(generate(1, seed)).problem for seed in range(3)]
+    for full in problems:
+        p = rooms_only(full)
+        out = solve(p, SolveOptions(time_limit_s=20, workers=1))
+        bound = transport_bound(p)
+        if out.status is Status.INFEASIBLE:
+            continue
+        assert out.status is Status.OPTIMAL
+        assert out.objective is not None
+        assert bound is not None
+        assert p.objective_money(bound) <= out.objective + 1e-6, (p.name, bound, out.objective)
+        below += 1
+    assert below > 100
