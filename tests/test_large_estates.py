@@ -1,7 +1,7 @@
 """The path for large estates: the desk and room layers solved apart, the block search
 (planner/solver/lns.py), today's estate as a checked fallback, and the desk-bound cut.
 
-Large estates take this path only above 40,000 options, so these tests force it on
+Large estates take this path only above 100,000 options, so these tests force it on
 small ones (``neighbourhood_above=0``, small blocks) where the answer is known:
 
 * 120 random estates against the brute force of tests/bruteforce.py: the layered
