@@ -164,6 +164,11 @@ def random_desk_layer(rng: random.Random) -> Problem:
     for o in range(rng.randint(1, 5)):
         options = tuple(sorted(rng.sample(range(len(desks)), rng.randint(1, len(desks)))))
         orgs.append(Organisation(id=f"o{o}", tickets=rng.randint(0, 25), options=options))
+    return desks_only(desks, orgs)
+
+
+def desks_only(desks: list[Desk], orgs: list[Organisation]) -> Problem:
+    """A problem with desks and organisations and nothing else."""
     return Problem(
         name="desks",
         resources=(),
@@ -203,16 +208,7 @@ def test_staffing_bound_by_hand() -> None:
     3 FTE (300, the bound exactly); 35 need 4 (400) where the bound says 350."""
     desk = Desk(id="d", seats=5, tickets_per_fte=10, cost_open=0, cost_per_fte=100)
     for tickets, bound, optimum in ((30, 300, 300), (35, 350, 400)):
-        p = Problem(
-            name="hand",
-            resources=(),
-            resource_scale=(),
-            sites=(),
-            rooms=(),
-            workloads=(),
-            desks=(desk,),
-            organisations=(Organisation(id="o", tickets=tickets, options=(0,)),),
-        )
+        p = desks_only([desk], [Organisation(id="o", tickets=tickets, options=(0,))])
         assert staffing_bound(p) == bound
         assert solve(p, SolveOptions(time_limit_s=5, workers=1)).objective == optimum
 
