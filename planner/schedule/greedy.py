@@ -469,13 +469,23 @@ def _run(inst: Instance, units: _Units, policy: Policy) -> GreedySchedule:
                 variant=policy.name,
             )
         close_month[rid] = c
+    return _finish(inst, move_month, close_month, "the greedy schedule", policy.name)
+
+
+def _finish(
+    inst: Instance,
+    move_month: dict[str, int],
+    close_month: dict[str, int],
+    what: str,
+    variant: str = "",
+) -> GreedySchedule:
+    """The complete schedule of these moves and closes: candidate rooms open with their
+    first move in, every rule checked again (a violation is the greedy's own bug)."""
     open_month = {rid: min(move_month[w] for w in inst.entering[rid]) for rid in inst.opening}
     wrong = violations(inst, move_month, close_month, open_month)
     if wrong:
         return GreedySchedule(
-            move_month,
-            problem="internal: the greedy schedule breaks " + "; ".join(wrong[:3]),
-            variant=policy.name,
+            move_month, problem=f"internal: {what} breaks " + "; ".join(wrong[:3]), variant=variant
         )
     return GreedySchedule(
         move_month,
@@ -483,7 +493,7 @@ def _run(inst: Instance, units: _Units, policy: Policy) -> GreedySchedule:
         open_month,
         complete=True,
         cost=inst.cost(move_month, close_month, open_month),
-        variant=policy.name,
+        variant=variant,
     )
 
 
@@ -501,19 +511,7 @@ def _backward(inst: Instance, forward: GreedySchedule) -> GreedySchedule:
         rid: max(lo, 1 + max((move_month[w] for w in inst.leaving.get(rid, [])), default=0))
         for rid, lo in inst.closing.items()
     }
-    open_month = {rid: min(move_month[w] for w in inst.entering[rid]) for rid in inst.opening}
-    wrong = violations(inst, move_month, close_month, open_month)
-    if wrong:
-        return GreedySchedule(
-            move_month, problem="internal: the backward pass breaks " + "; ".join(wrong[:3])
-        )
-    return GreedySchedule(
-        move_month,
-        close_month,
-        open_month,
-        complete=True,
-        cost=inst.cost(move_month, close_month, open_month),
-    )
+    return _finish(inst, move_month, close_month, "the backward pass")
 
 
 def _reverse(inst: Instance, close_month: dict[str, int]) -> Instance:
