@@ -47,16 +47,12 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
 from planner.solver.model import build
 from planner.solver.problem import AtMostOne, Problem, SitePairRule, Workload
 from planner.solver.vars import Built
-
-if TYPE_CHECKING:
-    from planner.solver.solve import Solution
 
 SWEEP_OPTIONS = 1_000
 """Target size of a block of the sweep: (free workload, room in the block) options."""
@@ -78,31 +74,20 @@ class Incumbent:
     room_open: list[bool]
 
 
-def room_units(p: Problem, inc: Incumbent) -> int:
-    """The room layer's objective: moves + rooms, in cost units (family ``objective``)."""
-    moves = sum(dict(wl.options)[inc.assignment[w]] for w, wl in enumerate(p.workloads))
-    rooms = sum(
-        room.cost_open if inc.room_open[r] else room.cost_closed for r, room in enumerate(p.rooms)
-    )
-    return moves + rooms
-
-
-def cost_terms(p: Problem, solution: Solution) -> dict[str, int]:
-    """The objective's named terms (family ``objective``) for a whole solution, in units."""
-    inc = Incumbent(solution.assignment, solution.room_open)
-    terms = {
+def cost_terms(p: Problem, inc: Incumbent) -> dict[str, int]:
+    """The room layer's objective terms (family ``objective``: moves, rooms), in units."""
+    return {
         "moves": sum(dict(wl.options)[inc.assignment[w]] for w, wl in enumerate(p.workloads)),
-        "rooms": room_units(p, inc)
-        - sum(dict(wl.options)[inc.assignment[w]] for w, wl in enumerate(p.workloads)),
+        "rooms": sum(
+            room.cost_open if inc.room_open[r] else room.cost_closed
+            for r, room in enumerate(p.rooms)
+        ),
     }
-    if p.desks:
-        terms["desks"] = sum(
-            desk.cost_open + desk.cost_per_fte * solution.fte[d]
-            if solution.desk_open[d]
-            else desk.cost_closed
-            for d, desk in enumerate(p.desks)
-        )
-    return terms
+
+
+def room_units(p: Problem, inc: Incumbent) -> int:
+    """The room layer's objective in cost units."""
+    return sum(cost_terms(p, inc).values())
 
 
 def today(p: Problem) -> Incumbent | None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from ortools.sat.python import cp_model
 
 from planner.solver import lns
-from planner.solver.families.desk_bound import staffing_bound, staffing_plan
+from planner.solver.families.desk_bound import staffing
 from planner.solver.model import build, replace_hint
 from planner.solver.problem import Problem
 from planner.solver.room_bound import transport_bound
@@ -279,9 +279,9 @@ def solve_layers(
 
     desk_model = build(desks)
     desk_plan = check_hint(desk_model)
-    flow = staffing_plan(desks)
-    if flow is not None:
-        replace_hint(desk_model, _desk_solution(desks, flow))
+    flow = staffing(desks)
+    if flow is not None and flow[1] is not None:
+        replace_hint(desk_model, _desk_solution(desks, flow[1]))
         rounded = check_hint(desk_model)
         if rounded is not None and (
             desk_plan is None or (rounded.objective or 0) < (desk_plan.objective or 0)
@@ -294,9 +294,8 @@ def solve_layers(
         desk_model,
         fallback=desk_plan,
     )
-    staffing = staffing_bound(desks)
-    if staffing is not None and (d.bound is None or d.bound < desks.objective_money(staffing)):
-        d = replace(d, bound=desks.objective_money(staffing))  # the cut CP-SAT had no time for
+    if flow is not None and (d.bound is None or d.bound < desks.objective_money(flow[0])):
+        d = replace(d, bound=desks.objective_money(flow[0]))  # the cut CP-SAT had no time for
     used = total * share if options.workers <= 1 else time.monotonic() - start
     if d.status is Status.INFEASIBLE:
         return Outcome(Status.INFEASIBLE, None, None, time.monotonic() - start, None)
@@ -370,7 +369,7 @@ def _solve_rooms_from_blocks(
     if found.incumbent is not None:
         first = Solution(list(found.incumbent.room_open), list(found.incumbent.assignment))
         replace_hint(b, first)
-        terms = lns.cost_terms(problem, first)
+        terms = lns.cost_terms(problem, found.incumbent)
         best = Outcome(
             Status.FEASIBLE,
             problem.objective_money(found.units),

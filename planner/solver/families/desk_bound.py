@@ -47,14 +47,17 @@ def staffing_bound(p: Problem) -> int | None:
     return None if found is None else found[0]
 
 
-def staffing_plan(p: Problem) -> list[int] | None:
-    """A desk for each organisation, rounded from the cheapest flow: largest
-    organisations first, each to the desk that carries most of its tickets in the flow
-    if its seats still hold them, else to the cheapest desk (by rho) that can. A start
-    for the search; None when some organisation finds no desk with room."""
+def staffing(p: Problem) -> tuple[int, list[int] | None] | None:
+    """From one flow: the bound, and a desk for each organisation rounded from it
+    (largest organisations first, each to the desk that carries most of its tickets in
+    the flow if its seats still hold them, else to the cheapest desk by rho that can;
+    None when some organisation finds no desk with room). None when no fractional plan
+    exists."""
     found = _flow(p)
-    if found is None:
-        return None
+    return None if found is None else (found[0], _round(p, found))
+
+
+def _round(p: Problem, found: tuple[int, list[dict[int, int]], list[int]]) -> list[int] | None:
     _, shares, rate = found
     room = [desk.seats * max(0, desk.tickets_per_fte) for desk in p.desks]
     plan = [-1] * len(p.organisations)
