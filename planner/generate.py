@@ -1,6 +1,6 @@
 """Random estates of any size that are valid today and shaped like English local government.
 
-:func:`generate` makes an :class:`~planner.inventory.model.Inventory` from a number
+:func:`generate` makes an :class:`~planner.inventory.items.Inventory` from a number
 of councils and a seed; the same arguments always give the same inventory (one
 ``random.Random(seed)`` drives every choice, and nothing iterates over a set or
 depends on hashing). ``planner generate`` writes it with
@@ -74,7 +74,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from planner.inventory.model import (
+from planner.inventory.items import (
     Dependency,
     Estate,
     Inventory,

@@ -1,11 +1,11 @@
 """`planner optimise`: estate -> target estate -> schedule -> plan, checked, written.
 
 The flow, one way: the validated inventory and its graph become the solver's
-problem (:mod:`planner.problem`); CP-SAT chooses the target estate
+problem (:mod:`planner.target.translate`); CP-SAT chooses the target estate
 (:mod:`planner.solver`); the migration is dated month by month
 (:mod:`planner.schedule`); money, staff and reasons are derived
-(:mod:`planner.finance`, :mod:`planner.staff`, :mod:`planner.reasons`); the
-plan is assembled (:mod:`planner.plan`) and verified by the independent
+(:mod:`planner.plan.finance`, :mod:`planner.plan.staff`, :mod:`planner.plan.reasons`); the
+plan is assembled (:mod:`planner.plan.assemble`) and verified by the independent
 checker (:mod:`planner.checker`) before anything is written.
 """
 
@@ -16,25 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.explain import explain_infeasible
-from planner.graph import EstateGraph
+from planner.inventory.graph import EstateGraph
 from planner.inventory.load import Loaded
-from planner.plan import feasible_plan, header, infeasible_plan
-from planner.problem import EstateProblem, LimitOptions, build_problem
-from planner.reasons import counterfactuals, desk_reasons, move_reasons, room_reasons
-from planner.schedule import Schedule, Target, schedule_migration
-from planner.solver.model import build, exclude_assignment
-from planner.solver.solve import (
-    NEIGHBOURHOOD_ABOVE,
-    Outcome,
-    Progress,
-    Solution,
-    SolveOptions,
-    Status,
-    solve,
-)
-from planner.solver.vars import Built
-from planner.timeline import Timeline
+from planner.plan.assemble import feasible_plan, header, infeasible_plan
+from planner.plan.explain import explain_infeasible
+from planner.plan.reasons import counterfactuals, desk_reasons, move_reasons, room_reasons
+from planner.plan.timeline import Timeline
+from planner.schedule import Schedule, schedule_migration
+from planner.solver import NEIGHBOURHOOD_ABOVE, Outcome, Progress, SolveOptions, Status, solve
+from planner.target import LimitOptions, build_problem, target_of
 
 
 @dataclass(frozen=True)
@@ -76,24 +66,6 @@ MAX_RETARGETS = 25
 """Most target estates proved unschedulable before the run gives up on finding another."""
 
 
-def _target(ep: EstateProblem, sol: Solution) -> Target:
-    """The target estate of a solution, by id."""
-    p = ep.problem
-    used = set(sol.assignment)
-    return Target(
-        room_of={wl.id: p.rooms[sol.assignment[w]].id for w, wl in enumerate(p.workloads)},
-        # An empty room stays open only when it must or when closing it costs more.
-        open_rooms=frozenset(
-            room.id
-            for r, room in enumerate(p.rooms)
-            if sol.room_open[r]
-            and (r in used or room.must_open or room.cost_open < room.cost_closed)
-        ),
-        desk_of={org.id: p.desks[sol.desk_of[o]].id for o, org in enumerate(p.organisations)},
-        open_desks=frozenset(desk.id for d, desk in enumerate(p.desks) if sol.desk_open[d]),
-    )
-
-
 def optimise(
     loaded: Loaded,
     options: OptimiseOptions,
@@ -125,14 +97,14 @@ def optimise(
     )
     outcome = solve(ep.problem, solve_options, on_progress)
     timings["solve"] = outcome.wall_s
-    built: Built | None = None
-    """The whole model, built when the first no-good cut needs it."""
     timings["schedule"] = 0.0
     rejected: list[Schedule] = []
     """Targets whose migration was proved impossible month by month, in the order found."""
+    excluded: list[list[int]] = []
+    """Their assignments, each cut off from the next solve."""
     schedule: Schedule | None = None
     while outcome.solution is not None:
-        target = _target(ep, outcome.solution)
+        target = target_of(ep, outcome.solution)
         stage("scheduling the migration month by month")
         t1 = time.monotonic()
         schedule = schedule_migration(
@@ -151,11 +123,9 @@ def optimise(
         # forbid it and let the solver find the best other one (exact: only targets
         # proved unschedulable are cut off).
         rejected.append(schedule)
-        if built is None:
-            built = build(ep.problem)
-        exclude_assignment(built, outcome.solution.assignment)
+        excluded.append(outcome.solution.assignment)
         stage(f"target {len(rejected)} cannot be scheduled; choosing the next best")
-        outcome = solve(ep.problem, solve_options, on_progress, built=built, neighbourhood=False)
+        outcome = solve(ep.problem, solve_options, on_progress, exclude=excluded)
         timings["solve"] += outcome.wall_s
     timings["targets"] = len(rejected) + (1 if outcome.solution is not None else 0)
 
@@ -203,7 +173,7 @@ def optimise(
         return OptimiseResult(
             infeasible_plan(head, ep, outcome, schedule, lines), outcome, schedule, timings
         )
-    target = _target(ep, outcome.solution)
+    target = target_of(ep, outcome.solution)
 
     stage("measuring the reasons")
     t2 = time.monotonic()

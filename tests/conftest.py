@@ -44,7 +44,7 @@ def bundled_plan() -> Callable[[str], tuple[Loaded, dict[str, Any]]]:
     def get(name: str) -> tuple[Loaded, dict[str, Any]]:
         if name not in cache:
             loaded = load_and_validate(ROOT / "inventories" / name)
-            assert loaded.ok, [p.render() for p in loaded.problems.errors]
+            assert loaded.ok, [p.render() for p in loaded.findings.errors]
             options = OptimiseOptions(time_limit_s=20, workers=2, explain_reasons=False)
             cache[name] = (loaded, optimise(loaded, options).plan)
         return cache[name]

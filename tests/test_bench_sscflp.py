@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from planner.bench.heuristic import hinted_problem
 from planner.bench.run import Row, judge
 from planner.bench.sscflp import (
     BenchFormatError,
@@ -25,7 +26,7 @@ from planner.bench.sscflp import (
     references_for,
     to_problem,
 )
-from planner.solver.solve import SolveOptions, Status, solve
+from planner.solver import SolveOptions, Status, solve
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(os.environ.get("PLANNER_SSCFLP_DIR", ROOT.parent / "shared" / "bench" / "sscflp"))
@@ -85,7 +86,7 @@ def test_decimal_costs_are_scaled_exactly() -> None:
     n_fac, n_cus = int(text[0]), int(text[1])
     first_cost = Decimal(text[2 + 2 * n_fac + n_cus])
     assert Decimal(inst.cost[0][0]) / inst.cost_scale == first_cost
-    assert to_problem(inst, hint="none").cost_unit == pytest.approx(1e-4)
+    assert to_problem(inst).cost_unit == pytest.approx(1e-4)
 
 
 def _write_tokens(path: Path, tokens: list[str]) -> Path:
@@ -143,7 +144,7 @@ def test_a_tiny_instance_by_hand(tmp_path: Path) -> None:
     inst = read_instance(path)
     assert inst.cost_scale == 10
     assert inst.trailing_tokens == 1
-    out = solve(to_problem(inst), SolveOptions(time_limit_s=10, workers=1))
+    out = solve(hinted_problem(inst), SolveOptions(time_limit_s=10, workers=1))
     assert out.status is Status.OPTIMAL
     # both open: 5.5 + 20 + two customers at 1 + one at 9 = 36.5
     assert out.objective == pytest.approx(36.5)
@@ -160,7 +161,7 @@ def test_small_instances_reach_the_published_optimum(name: str) -> None:
     path = BENCH / name
     inst = read_instance(path)
     reference = references_for(path)[path.name]
-    out = solve(to_problem(inst, hint_time_s=0.5), SolveOptions(time_limit_s=30, workers=2))
+    out = solve(hinted_problem(inst, hint_time_s=0.5), SolveOptions(time_limit_s=30, workers=2))
     assert out.status is Status.OPTIMAL
     assert out.solution is not None
     exact = plan_cost(inst, out.solution.assignment)

@@ -1,4 +1,4 @@
-"""planner.calendar: month indices, labels and UK financial years (docs/plan-format.md,
+"""planner.inventory.months: month indices, labels and UK financial years (docs/plan-format.md,
 "Months and financial years")."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.calendar import Calendar, fy_label, fy_start_year
+from planner.inventory.months import Calendar, fy_label, fy_start_year
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from checker_case import (
+from helpers.checker_case import (
     desk_change_plan,
     estate_files,
     infeasible_plan,
@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 from planner.checker import CheckReport, PlanFormatError, check_plan
 from planner.checker.latency import great_circle_km, shortest_paths
 from planner.checker.months import Calendar
-from planner.inventory.problems import InvalidEstate
+from planner.inventory.findings import InvalidEstate
 from planner.inventory.validate import load_and_validate
 
 Plan = dict[str, Any]
@@ -48,7 +48,7 @@ def run(
         change_estate(files)
     directory = write_estate(tmp_path / "estate", files)
     loaded = load_and_validate(directory)
-    assert loaded.ok, [p.render() for p in loaded.problems.errors]
+    assert loaded.ok, [p.render() for p in loaded.findings.errors]
     plan = valid_plan(sha_of(directory))
     if change_plan:
         change_plan(plan)

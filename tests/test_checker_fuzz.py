@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from checker_case import sha_of, valid_plan, write_estate
+from helpers.checker_case import sha_of, valid_plan, write_estate
 
 from planner.checker import PlanFormatError, check_plan
 from planner.inventory.validate import load_and_validate

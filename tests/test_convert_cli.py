@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from planner.cli import app
 from planner.generate import generate
+from planner.inventory.items import Estate, Inventory
 from planner.inventory.load import load_estate
-from planner.inventory.model import Estate, Inventory
 from planner.inventory.write import split_order, write_yaml
 
 ROOT = Path(__file__).resolve().parent.parent

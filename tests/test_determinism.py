@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from planner.cli import app
 from planner.generate import generate
 from planner.inventory.write import write_yaml
-from planner.plan import VOLATILE_KEYS, without_volatile
+from planner.planfile import VOLATILE_KEYS, without_volatile
 
 TINY = Path(__file__).resolve().parent.parent / "inventories" / "tiny"
 VOLATILE_LINE = re.compile(r'^(\s*"(?:created|wall_s|schedule_wall_s)": ).*$', re.M)

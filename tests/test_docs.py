@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.inventory.model import SECTIONS, Dependency, Estate
+from planner.inventory.items import SECTIONS, Dependency, Estate
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

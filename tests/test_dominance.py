@@ -6,11 +6,11 @@ import random
 
 import pytest
 
+from planner.solver import SolveOptions, Status, solve
+from planner.solver.build import build
 from planner.solver.families import FAMILIES
 from planner.solver.families.dominance import free_workloads, roomy_rooms
-from planner.solver.model import build
 from planner.solver.problem import Problem, Room, SitePairRule, Workload
-from planner.solver.solve import SolveOptions, Status, solve
 
 
 def _problem(seed: int, *, rules: bool = False, max_rooms: int | None = None) -> Problem:
@@ -57,8 +57,7 @@ def _problem(seed: int, *, rules: bool = False, max_rooms: int | None = None) ->
 
 def _optimum(problem: Problem, with_dominance: bool) -> float | None:
     names = tuple(n for n in FAMILIES if with_dominance or n != "dominance")
-    built = build(problem, families=names)
-    out = solve(problem, SolveOptions(time_limit_s=20, workers=1), built=built)
+    out = solve(problem, SolveOptions(time_limit_s=20, workers=1), families=names)
     assert out.status in (Status.OPTIMAL, Status.INFEASIBLE)
     return out.objective
 

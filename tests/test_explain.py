@@ -1,7 +1,7 @@
 """Infeasible estates: exit 3, plan.json with the explanation, and the rules it names
 really conflict (relaxing any one of them gives a plan).
 
-Estates are built in code (tests/estates.py): sites a, b, d in a line, 11.1 km and
+Estates are built in code (tests/helpers/estates.py): sites a, b, d in a line, 11.1 km and
 2 ms apart each; council c with desk c-desk.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from estates import Doc, base, desk, find, org, room, workload, write
+from helpers.estates import Doc, base, desk, find, org, room, workload, write
 from typer.testing import CliRunner
 
 from planner.checker import check_plan
@@ -278,3 +278,29 @@ def test_close_flag_against_earliest_close(tmp_path: Path) -> None:
     closed = next(r for r in plan["rooms"] if r["id"] == "r1")
     assert closed["decision"] == "close"
     assert closed["close_month"] == "2028-02"
+
+
+def test_every_guard_has_one_sentence() -> None:
+    from planner.plan.explain import SENTENCES
+    from planner.solver import Guard
+
+    assert set(SENTENCES) == set(Guard)
+
+
+def test_every_guard_of_an_explanation_model_reads_as_a_sentence() -> None:
+    """Every guarded rule of Cheshire's explanation model (with both limits set, so
+    max-rooms and max-desks are guarded too) turns into a sentence naming its items."""
+    from planner.plan.explain import describe
+    from planner.solver import Guard
+    from planner.solver.build import build
+    from planner.target import LimitOptions, build_problem
+
+    loaded = load_and_validate(Path(__file__).resolve().parent.parent / "inventories" / "cheshire")
+    limits = LimitOptions(max_rooms=2, max_desks=1)
+    ep = build_problem(loaded.inventory, None, limits, explain=True)
+    model = build(ep.problem, explain=True)
+    kinds = {Guard(str(key[0])) for key in model.guards}
+    assert len(kinds) >= 10, kinds
+    for key in model.guards:
+        sentence = describe(ep, key, limits)
+        assert "rule " in sentence or "--max-" in sentence, (key, sentence)

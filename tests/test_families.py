@@ -1,9 +1,9 @@
 """Every constraint family binds in one estate and not in another.
 
-Each estate is built in code (tests/estates.py). A test that a family *binds* solves
+Each estate is built in code (tests/helpers/estates.py). A test that a family *binds* solves
 the estate and the same estate with the rule relaxed: the relaxed optimum is cheaper,
 and its decisions break the rule in the original estate (checked with the brute
-force's own rules, tests/bruteforce.py), so the rule is what forbids the cheaper
+force's own rules, tests/helpers/bruteforce.py), so the rule is what forbids the cheaper
 plan. A test that it does *not* bind shows the optimum unchanged by the rule. Every
 plan is optimal, passes the independent checker, and has the brute force's objective.
 
@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bruteforce import Rules, annuity, brute_force
-from estates import (
+from helpers.bruteforce import Rules, annuity, brute_force
+from helpers.estates import (
     Doc,
     base,
     checked,

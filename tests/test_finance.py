@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
-from migration_verify import first_day, fy_start, horizon_months, label, label_index
+from helpers.migration_verify import first_day, fy_start, horizon_months, label, label_index
 
 from planner.checker import check_plan
 from planner.inventory.validate import load_and_validate

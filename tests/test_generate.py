@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.generate import LAT_RANGE, LON_RANGE, generate
-from planner.graph import EstateGraph
+from planner.inventory.graph import EstateGraph
+from planner.inventory.items import COUNCIL_KINDS, Inventory
 from planner.inventory.load import load_estate
-from planner.inventory.model import COUNCIL_KINDS, Inventory
 from planner.inventory.validate import load_and_validate
 from planner.inventory.write import split_order, write_yaml
 
@@ -25,7 +25,7 @@ def _written(inv: Inventory, path: Path) -> Path:
 
 def _assert_valid(path: Path) -> None:
     loaded = load_and_validate(path)
-    assert loaded.problems.items == [], [p.render() for p in loaded.problems.items[:10]]
+    assert loaded.findings.items == [], [p.render() for p in loaded.findings.items[:10]]
 
 
 @pytest.mark.parametrize(("councils", "seed"), [(1, 0), (1, 7), (3, 1), (3, 42), (10, 5)])

@@ -1,4 +1,4 @@
-"""planner.graph against brute force, and the `planner graph` command.
+"""planner.inventory.graph against brute force, and the `planner graph` command.
 
 The latency oracle (Dijkstra with a cutoff, exact answers past it, components
 for unreachable pairs) is checked against a Floyd-Warshall written here, on
@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from planner.cli import app
-from planner.graph import UNREACHABLE, EstateGraph, NetworkLatency
-from planner.inventory.model import (
+from planner.inventory.graph import UNREACHABLE, EstateGraph, NetworkLatency
+from planner.inventory.items import (
     Dependency,
     Estate,
     Inventory,

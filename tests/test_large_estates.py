@@ -1,10 +1,10 @@
 """The path for large estates: the desk and room layers solved apart, the block search
-(planner/solver/lns.py), today's estate as a checked fallback, and the desk-bound cut.
+(planner/solver/blocks.py), today's estate as a checked fallback, and the desk-bound cut.
 
 Large estates take this path only above 100,000 options, so these tests force it on
 small ones (``neighbourhood_above=0``, small blocks) where the answer is known:
 
-* 120 random estates against the brute force of tests/bruteforce.py: the layered
+* 120 random estates against the brute force of tests/helpers/bruteforce.py: the layered
   solve proves the same optimum (or the same infeasibility);
 * the block search's plan, from today's estate (repair sweep) or from a legal start,
   satisfies every rule of the whole model (CP-SAT with every variable fixed to it)
@@ -24,7 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from bruteforce import brute_force, random_case
+from helpers.bruteforce import brute_force, random_case
 from test_bruteforce import compare_target
 
 import planner.optimise
@@ -33,13 +33,13 @@ from planner.generate import generate
 from planner.inventory.validate import load_and_validate
 from planner.inventory.write import write_yaml
 from planner.optimise import OptimiseOptions, optimise
-from planner.problem import build_problem
-from planner.solver import lns
+from planner.solver import Solution, SolveOptions, Status, blocks, solve
+from planner.solver.build import build, replace_hint
 from planner.solver.families.desk_bound import staffing_bound
-from planner.solver.model import build, replace_hint
 from planner.solver.problem import Desk, Organisation, Problem
 from planner.solver.room_bound import transport_bound
-from planner.solver.solve import Solution, SolveOptions, Status, check_hint, solve
+from planner.solver.search import check_hint
+from planner.target.translate import build_problem
 
 FORCED = SolveOptions(time_limit_s=20, workers=1, seed=0, neighbourhood_above=0)
 
@@ -47,8 +47,8 @@ FORCED = SolveOptions(time_limit_s=20, workers=1, seed=0, neighbourhood_above=0)
 @pytest.fixture
 def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Blocks of a few workloads, so rules cross blocks and the sweep has many steps."""
-    monkeypatch.setattr(lns, "SWEEP_OPTIONS", 25)
-    monkeypatch.setattr(lns, "RANDOM_OPTIONS", 60)
+    monkeypatch.setattr(blocks, "SWEEP_OPTIONS", 25)
+    monkeypatch.setattr(blocks, "RANDOM_OPTIONS", 60)
 
 
 @pytest.mark.parametrize("chunk", range(3))
@@ -65,7 +65,7 @@ def rooms_only(p: Problem) -> Problem:
     return replace(p, desks=(), organisations=(), max_desks=None)
 
 
-def assert_legal(p: Problem, found: lns.SearchResult) -> None:
+def assert_legal(p: Problem, found: blocks.SearchResult) -> None:
     """The search's plan satisfies the whole model and costs what it says."""
     assert found.incumbent is not None
     plan = Solution(list(found.incumbent.room_open), list(found.incumbent.assignment))
@@ -83,7 +83,7 @@ def test_block_search_plans_are_legal(seed: int, small_blocks: None) -> None:
     start = build(p)
     today = check_hint(start)
     for legal in (False, True) if today is not None else (False,):
-        found = lns.improve(p, budget_s=3.0, workers=1, seed=seed, legal=legal)
+        found = blocks.improve(p, budget_s=3.0, workers=1, seed=seed, legal=legal)
         assert found.blocks > 5
         assert_legal(p, found)
         if today is not None:
@@ -93,7 +93,7 @@ def test_block_search_plans_are_legal(seed: int, small_blocks: None) -> None:
 
 def test_block_search_respects_the_move_budget(small_blocks: None) -> None:
     p = rooms_only(build_problem(generate(2, 7)).problem)
-    unlimited = lns.improve(p, budget_s=3.0, workers=1, seed=0)
+    unlimited = blocks.improve(p, budget_s=3.0, workers=1, seed=0)
     assert unlimited.incumbent is not None
     moved = [
         wl.move_days
@@ -102,7 +102,7 @@ def test_block_search_respects_the_move_budget(small_blocks: None) -> None:
     ]
     assert moved, "the search should move something when nothing limits it"
     tight = replace(p, move_budget=sum(moved) // 3)
-    found = lns.improve(tight, budget_s=3.0, workers=1, seed=0)
+    found = blocks.improve(tight, budget_s=3.0, workers=1, seed=0)
     assert found.incumbent is not None
     used = sum(
         wl.move_days
@@ -115,7 +115,7 @@ def test_block_search_respects_the_move_budget(small_blocks: None) -> None:
 
 def test_block_search_repeats_with_one_worker(small_blocks: None) -> None:
     p = rooms_only(build_problem(generate(2, 3)).problem)
-    runs = [lns.improve(p, budget_s=2.0, workers=1, seed=5) for _ in range(2)]
+    runs = [blocks.improve(p, budget_s=2.0, workers=1, seed=5) for _ in range(2)]
     assert runs[0].incumbent is not None
     assert runs[1].incumbent is not None
     assert runs[0].incumbent.assignment == runs[1].incumbent.assignment
@@ -124,7 +124,9 @@ def test_block_search_repeats_with_one_worker(small_blocks: None) -> None:
 
 def test_block_search_steps_aside_for_a_room_limit() -> None:
     p = rooms_only(build_problem(generate(1, 0)).problem)
-    assert lns.improve(replace(p, max_rooms=3), budget_s=1.0, workers=1, seed=0).incumbent is None
+    assert (
+        blocks.improve(replace(p, max_rooms=3), budget_s=1.0, workers=1, seed=0).incumbent is None
+    )
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -157,7 +159,6 @@ def random_desk_layer(rng: random.Random) -> Problem:
                 cost_open=rng.randint(0, 400),
                 cost_per_fte=rng.randint(10, 200),
                 cost_closed=rng.randint(0, 300),
-                must_open=rng.random() < 0.2,
             )
         )
     orgs = []
@@ -186,8 +187,7 @@ def test_staffing_bound_is_below_every_optimum_and_keeps_it() -> None:
     solved = tight = 0
     for _ in range(300):
         p = random_desk_layer(rng)
-        plain = build(p, families=("objective",))
-        without = solve(p, SolveOptions(time_limit_s=5, workers=1), built=plain)
+        without = solve(p, SolveOptions(time_limit_s=5, workers=1), families=("objective",))
         bound = staffing_bound(p)
         if without.status is Status.INFEASIBLE:
             continue
@@ -214,7 +214,7 @@ def test_staffing_bound_by_hand() -> None:
 
 
 def test_transport_bound_is_below_the_room_layers_optimum() -> None:
-    """On 150 random estates (tests/bruteforce.py) and 3 generated ones, the rooms'
+    """On 150 random estates (tests/helpers/bruteforce.py) and 3 generated ones, the rooms'
     transportation bound never exceeds the room layer's proven optimum."""
     below = 0
     problems = [

@@ -2,7 +2,7 @@
 
 Estates: `planner.generate` with 1-3 councils (93-190 workloads, police and NHS
 partners, candidates, DR pairs, windows, pinned workloads) at several seeds, and the
-small random estates of tests/bruteforce.py drawn by hypothesis (with their
+small random estates of tests/helpers/bruteforce.py drawn by hypothesis (with their
 --max-rooms/--max-desks, so some are infeasible: those plans are checked too). The
 independent checker re-verifies rules 1-10 month by month, the costs, years,
 finance, organisations and staff. About 15 s on this machine.
@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bruteforce import random_case
+from helpers.bruteforce import random_case
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import planner.outputs
+import planner.files
+import planner.plan.write
 from planner.checker import CheckReport
 from planner.cli import app
 from planner.reports import REPORT_FILES
@@ -216,7 +217,7 @@ def test_a_plan_the_checker_rejects_replaces_nothing(
         report.add("4", ("county-hall-mr",), "made up by the test")
         return report
 
-    monkeypatch.setattr(planner.outputs, "check_plan", reject)
+    monkeypatch.setattr(planner.plan.write, "check_plan", reject)
     result = rerun(runner, old_plan)
     assert result.exit_code == 70, result.output
     assert "planner bug" in result.output
@@ -232,7 +233,7 @@ def test_reports_that_fail_to_render_replace_nothing(
     def boom(plan: object) -> dict[str, bytes]:
         raise RuntimeError("renderer crashed")
 
-    monkeypatch.setattr(planner.outputs, "render_reports", boom)
+    monkeypatch.setattr(planner.plan.write, "render_reports", boom)
     result = rerun(runner, old_plan)
     assert result.exit_code != 0
     assert snapshot(old_plan) == before
@@ -242,18 +243,69 @@ def test_a_write_failing_part_way_leaves_the_old_plan_whole(
     runner: CliRunner, old_plan: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = snapshot(old_plan)
-    real = planner.outputs.write_atomic
+    real = planner.files._write_new
     calls = {"n": 0}
 
-    def flaky(path: Path, text: str | bytes) -> None:
+    def flaky(path: Path, data: bytes) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise OSError(28, "No space left on device")
-        real(path, text)
+        real(path, data)
 
-    monkeypatch.setattr(planner.outputs, "write_atomic", flaky)
+    monkeypatch.setattr(planner.files, "_write_new", flaky)
     result = rerun(runner, old_plan)
     assert result.exit_code == 2, result.output
     assert "No space left on device" in result.output
     after = snapshot(old_plan)
     assert after == before, "a mix of the new plan.json and the old reports"
+
+
+def test_a_rename_failing_part_way_leaves_the_old_plan_whole(
+    runner: CliRunner, old_plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The third file's rename into place fails: the two already renamed are taken back,
+    the old files restored, and no temporary file is left (the folder is as before)."""
+    before = snapshot(old_plan)
+    real = os.replace
+    calls = {"n": 0}
+
+    def refuse_third(src: str | Path, dst: str | Path) -> None:
+        if Path(src).name.startswith(".") and ".new." in Path(src).name:
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise PermissionError(13, "Permission denied", str(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(planner.files.os, "replace", refuse_third)
+    result = rerun(runner, old_plan)
+    monkeypatch.undo()
+    assert result.exit_code == 2, result.output
+    assert calls["n"] == 3
+    assert snapshot(old_plan) == before, "a mix of new and old files, or temporaries left"
+
+
+def test_ctrl_c_stops_the_search_keeps_the_old_plan_and_exits_130(tmp_path: Path) -> None:
+    """CP-SAT catches SIGINT itself and would end its search as if time had run out;
+    planner stops instead: exit 130, nothing written, the old plan directory as it was."""
+    import signal
+    import time
+
+    estate = tmp_path / "estate"
+    made = python_m("generate", str(estate), "--councils", "40", "--seed", "3")
+    assert made.returncode == 0, made.stderr
+    out = tmp_path / "plan"
+    assert python_m("optimise", str(TINY), "--out", str(out), "--quiet", *FAST).returncode == 0
+    before = snapshot(out)
+    run = subprocess.Popen(
+        [*[sys.executable, "-m", "planner", "optimise", str(estate)], "--out", str(out), "-q"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(8)  # loading, the graph and the model take a few seconds; then the search
+    assert run.poll() is None, "the run ended before it could be interrupted"
+    run.send_signal(signal.SIGINT)
+    _, stderr = run.communicate(timeout=60)
+    assert run.returncode == 130, stderr
+    assert "interrupted" in stderr
+    assert "Traceback" not in stderr
+    assert snapshot(out) == before

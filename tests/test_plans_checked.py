@@ -20,15 +20,15 @@ from typing import Any
 
 import pytest
 from conftest import BUNDLED
+from helpers.migration_verify import Latency, horizon_months, verify_months
+from helpers.schedule_estates import Doc, load, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from migration_verify import Latency, horizon_months, verify_months
-from schedule_estates import Doc, load, write
 
 from planner.checker import check_plan
 from planner.generate import generate
+from planner.inventory.items import Inventory
 from planner.inventory.load import Loaded
-from planner.inventory.model import Inventory
 from planner.inventory.validate import load_and_validate
 from planner.inventory.write import write_yaml
 from planner.optimise import OptimiseOptions, optimise
@@ -270,7 +270,7 @@ def test_random_small_plans_keep_rule_10_every_month(
     directory = write(doc, tmp_path_factory.mktemp("random"))
     loaded = load_and_validate(directory)
     if not loaded.ok:  # a 'close: true' room whose workloads have nowhere else to go
-        codes = {p.code for p in loaded.problems.errors}
+        codes = {p.code for p in loaded.findings.errors}
         assert codes <= {"no-possible-room", "pinned-in-closing-room"}, codes
         for r in doc["rooms"]:
             r.pop("close", None)

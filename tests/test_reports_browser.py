@@ -1,7 +1,7 @@
 """report.html in Debian's headless Chromium: no console errors, no network, charts and
 tables present, escaped names shown as text, and a non-blank full-page screenshot.
 
-Chromium is driven over the DevTools protocol on a pipe (tests/chromium.py, standard
+Chromium is driven over the DevTools protocol on a pipe (tests/helpers/chromium.py, standard
 library only). The tests are skipped, saying why, when /usr/bin/chromium is absent,
 unless PLANNER_REQUIRE_CHROMIUM=1 (as .ci/run sets), when they fail instead. The only
 system package needed is Debian's `chromium` (no chromium-driver, no PyPI package).
@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chromium import CHROMIUM, load_page, png_stats
 from conftest import DATA
+from helpers.chromium import CHROMIUM, load_page, png_stats
 
 from planner.reports import write_reports
 

@@ -92,7 +92,7 @@ def test_report_unwritable_directory_exits_2(
     def refuse(path: Path, data: bytes) -> None:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr("planner.reports.write_atomic", refuse)
+    monkeypatch.setattr("planner.files._write_new", refuse)
     result = runner.invoke(app, ["report", str(d)])
     assert result.exit_code == 2
     assert f"cannot write the reports in {d}: Permission denied" in result.output

@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 
 import pytest
-from migration_verify import verify_months
-from schedule_estates import (
+from helpers.migration_verify import verify_months
+from helpers.schedule_estates import (
     Doc,
     base,
     depends,
@@ -115,7 +115,7 @@ def test_dependent_pair_with_one_illegal_order_moves_in_the_legal_order(tmp_path
 
 def test_order_rules_of_the_pairs_directly(tmp_path: Path) -> None:
     """pairs.order_rules on the two estates, with the target given by hand."""
-    from planner.graph import EstateGraph
+    from planner.inventory.graph import EstateGraph
 
     inv = load(write(one_order_pair(), tmp_path / "one")).inventory
     rules = pairs.order_rules(inv, EstateGraph(inv), {"a": "rz", "b": "rz"})
@@ -440,8 +440,9 @@ def test_planner_optimise_exits_3_when_no_schedule_exists(tmp_path: Path) -> Non
 
 def test_infeasible_schedule_is_explained_by_schedule_migration(tmp_path: Path) -> None:
     """The schedule module on its own: status infeasible and the core's rule kinds."""
-    from planner.graph import EstateGraph
-    from planner.schedule import Target, schedule_migration
+    from planner.inventory.graph import EstateGraph
+    from planner.schedule import schedule_migration
+    from planner.target import Target
 
     inv = load(write(cycle_order_and_swap(), tmp_path / "e")).inventory
     target = Target(

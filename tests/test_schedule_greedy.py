@@ -14,22 +14,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers.schedule_estates import base, link, load, room, site, workload, write
 from ortools.sat.python import cp_model
-from schedule_estates import base, link, load, room, site, workload, write
 
-from planner.calendar import Calendar
 from planner.checker import check_plan
 from planner.generate import generate
-from planner.graph import EstateGraph
+from planner.inventory.graph import EstateGraph
 from planner.inventory.load import Loaded
+from planner.inventory.months import Calendar
 from planner.inventory.validate import load_and_validate
 from planner.inventory.write import write_yaml
 from planner.optimise import OptimiseOptions, OptimiseResult, optimise
-from planner.schedule import Target, schedule_migration
+from planner.schedule import schedule_migration
+from planner.schedule.cpsat import _build, _hint
 from planner.schedule.greedy import greedy_schedule, violations
-from planner.schedule.instance import build_instance
-from planner.schedule.model import _build, _hint
+from planner.schedule.migration import build_migration
 from planner.schedule.pairs import order_rules
+from planner.target import Target
 
 INVENTORIES = Path(__file__).resolve().parent.parent / "inventories"
 BUNDLED = ["tiny", "cheshire", "cambridgeshire", "worcestershire"]
@@ -110,7 +111,7 @@ def test_cp_sat_says_the_hint_is_complete_and_feasible() -> None:
     graph = EstateGraph(inv)
     target = target_of(result)
     cal = Calendar(inv.estate.start, inv.estate.horizon_years)
-    inst = build_instance(
+    inst = build_migration(
         inv, cal, target.room_of, target.open_rooms, order_rules(inv, graph, target.room_of)
     )
     greedy = greedy_schedule(inst)
@@ -167,7 +168,7 @@ def test_a_capacity_swap_deadlocks_the_greedy_and_is_reported(tmp_path: Path) ->
     inv = loaded.inventory
     cal = Calendar(inv.estate.start, inv.estate.horizon_years)
     graph = EstateGraph(inv)
-    inst = build_instance(
+    inst = build_migration(
         inv, cal, target.room_of, target.open_rooms, order_rules(inv, graph, target.room_of)
     )
     greedy = greedy_schedule(inst)

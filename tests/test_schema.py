@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from planner.cli import app
-from planner.inventory.model import SECTIONS, TOP_LEVEL_KEYS, Estate
+from planner.inventory.items import SECTIONS, TOP_LEVEL_KEYS, Estate
 from planner.inventory.schema import file_schema
 
 ANNOTATIONS = {"title", "description", "default", "examples", "$schema", "$id", "$defs"}

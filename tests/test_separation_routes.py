@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from estates import Doc, base, desk, find, link, org, room, site, workload, write
+from helpers.estates import Doc, base, desk, find, link, org, room, site, workload, write
 from typer.testing import CliRunner
 
 from planner.checker import check_plan
@@ -209,7 +209,7 @@ def test_separation_is_never_violated(
     mutation(doc)
     directory = write(doc, tmp_path / "estate")
     loaded = load_and_validate(directory)
-    assert loaded.ok, [p.render() for p in loaded.problems.errors]
+    assert loaded.ok, [p.render() for p in loaded.findings.errors]
     out = tmp_path / "plan"
     args = ["optimise", str(directory), "--out", str(out), "--workers", "1", "--no-reasons"]
     result = CliRunner().invoke(

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from conftest import BUNDLED
 
+from planner.inventory.items import Inventory
 from planner.inventory.load import Loaded
-from planner.inventory.model import Inventory
 
 BundledPlan = Callable[[str], tuple[Loaded, dict[str, Any]]]
 EPS = 1e-6

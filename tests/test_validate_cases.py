@@ -63,7 +63,7 @@ def test_there_are_enough_cases() -> None:
 
 def test_valid_small_is_clean() -> None:
     loaded = load_and_validate(VALID_SMALL)
-    assert [p.render() for p in loaded.problems.items] == []
+    assert [p.render() for p in loaded.findings.items] == []
     code, output = run_cli("validate", str(VALID_SMALL))
     assert code == 0, output
     assert "valid" in output
@@ -83,7 +83,7 @@ def test_broken_case(case: Path) -> None:
 
 @pytest.mark.parametrize("case", BROKEN, ids=lambda p: p.name)
 def test_broken_case_error_count(case: Path) -> None:
-    errors = load_and_validate(case).problems.errors
+    errors = load_and_validate(case).findings.errors
     if case.name in MORE_THAN_ONE_ERROR:
         assert len(errors) > 1
     else:

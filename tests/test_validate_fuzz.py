@@ -186,14 +186,14 @@ def test_mutated_estates_never_crash(files: dict[str, bytes]) -> None:
             (root / name).write_bytes(data)
         loaded = load_and_validate(root)  # must not raise
         names = set(files) | {str(root)}
-        for p in loaded.problems.items:
+        for p in loaded.findings.items:
             assert p.where.file in names, p.render()
             assert p.message, p.render()
             p.render()
         result = runner.invoke(app, ["validate", str(root)])
         assert result.exception is None or isinstance(result.exception, SystemExit), result.output
         assert "Traceback" not in result.output
-        assert result.exit_code == (2 if loaded.problems.errors else 0), result.output
+        assert result.exit_code == (2 if loaded.findings.errors else 0), result.output
 
 
 def test_unmutated_base_is_valid() -> None:
@@ -202,4 +202,4 @@ def test_unmutated_base_is_valid() -> None:
         for name, doc in BASE_DOCS.items():
             (Path(tmp) / name).write_text(yaml.safe_dump(doc, sort_keys=False))
         loaded = load_and_validate(tmp)
-        assert loaded.problems.items == []
+        assert loaded.findings.items == []

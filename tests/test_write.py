@@ -11,8 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.generate import generate
-from planner.inventory.load import load_estate
-from planner.inventory.model import (
+from planner.inventory.items import (
     Dependency,
     Estate,
     Inventory,
@@ -25,6 +24,7 @@ from planner.inventory.model import (
     Workload,
     Zone,
 )
+from planner.inventory.load import load_estate
 from planner.inventory.write import (
     UnrepresentableError,
     organisation_files,
@@ -40,7 +40,7 @@ TINY = ROOT / "inventories" / "tiny"
 
 def _load(path: Path) -> Inventory:
     loaded = load_estate(path)
-    assert loaded.problems.items == [], [p.render() for p in loaded.problems.items]
+    assert loaded.findings.items == [], [p.render() for p in loaded.findings.items]
     return loaded.inventory
 
 

@@ -14,7 +14,7 @@ checkout of planner (``mkdir /tmp/before && git archive 9a0dc97 planner | tar -x
 /tmp/before``), run in a
 subprocess with that checkout first on ``sys.path``.
 
-Objectives are the schedule model's (pence, :meth:`Instance.cost`): the discounted
+Objectives are the schedule model's (pence, :meth:`Migration.cost`): the discounted
 running and one-off costs of the rooms that close or open, relative to each room's
 earliest possible month, minus the discounting of migration costs moved later. Lower
 is better; only differences between runs of one estate mean money.
@@ -35,17 +35,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-from planner.calendar import Calendar
 from planner.checker import check_plan
 from planner.generate import generate
-from planner.graph import EstateGraph
+from planner.inventory.graph import EstateGraph
+from planner.inventory.months import Calendar
 from planner.inventory.validate import load_and_validate
 from planner.inventory.write import write_yaml
 from planner.optimise import OptimiseOptions, optimise
-from planner.schedule import Target, schedule_migration
-from planner.schedule.instance import Instance, build_instance
-from planner.schedule.model import Options
+from planner.schedule import schedule_migration
+from planner.schedule.cpsat import Options
+from planner.schedule.migration import Migration, build_migration
 from planner.schedule.pairs import order_rules
+from planner.target import Target
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ["tiny", "cheshire", "cambridgeshire", "worcestershire"]
@@ -75,7 +76,7 @@ CONFIGS: dict[str, tuple[str, Options]] = {
 
 BASELINE_CHILD = """
 import json, pickle, sys, time
-from planner.graph import EstateGraph
+from planner.inventory.graph import EstateGraph
 from planner.inventory.validate import load_and_validate
 from planner.schedule import schedule_migration
 estate, target_file, limit, workers = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
@@ -170,7 +171,7 @@ def run_estate(name: str, path: Path, args: argparse.Namespace) -> dict[str, Any
         if args.baseline:
             cal = Calendar(inv.estate.start, inv.estate.horizon_years)
             orders = order_rules(inv, graph, target.room_of)
-            inst = build_instance(inv, cal, target.room_of, target.open_rooms, orders)
+            inst = build_migration(inv, cal, target.room_of, target.open_rooms, orders)
             runs["before (baseline checkout)"] = baseline(path, target, inst, args)
         for label, (method, model) in CONFIGS.items():
             s = schedule_migration(
@@ -197,7 +198,7 @@ def run_estate(name: str, path: Path, args: argparse.Namespace) -> dict[str, Any
 
 
 def baseline(
-    path: Path, target: Target, inst: Instance, args: argparse.Namespace
+    path: Path, target: Target, inst: Migration, args: argparse.Namespace
 ) -> dict[str, Any]:
     """The schedule of an older checkout for the same target, and its cost on ``inst``."""
     with tempfile.NamedTemporaryFile(suffix=".pickle", delete=False) as f:

@@ -21,12 +21,14 @@ the total falls. Everything is integer, so the plan's cost is exact.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
 from numpy.typing import NDArray
 
-from planner.bench.sscflp import Instance
+from planner.bench.sscflp import Instance, to_problem
+from planner.solver import Problem, SolveOptions, Status, solve
 
 Int = NDArray[np.int64]
 Bool = NDArray[np.bool_]
@@ -317,13 +319,8 @@ def kernel_search(
     that follows gives the bound. Rounds go on while the time lasts; a kernel solved
     to optimality without a better plan is widened (x 1.5 + 2) for the next round.
     """
-    import dataclasses
-
-    from planner.bench.sscflp import to_problem
-    from planner.solver.solve import SolveOptions, Status, solve
-
     start = time.monotonic()
-    base = to_problem(inst, hint="none")
+    base = to_problem(inst)
     best = plan.copy()
     rounds = 0
     while True:
@@ -384,3 +381,28 @@ def improve(inst: Instance, time_limit_s: float, seed: int = 0) -> Plan | None:
     if plan is None or not large:
         return plan
     return kernel_search(inst, plan, time_limit_s - (time.monotonic() - start), seed)
+
+
+HINTS = ("search", "greedy", "open", "none")
+
+
+def hinted_problem(inst: Instance, hint: str = "search", hint_time_s: float = 1.0) -> Problem:
+    """The solver's problem for ``inst`` with a search hint as "today's estate".
+
+    ``hint``: 'search' (:func:`improve`: local search, plus kernel search on large
+    instances, within ``hint_time_s`` seconds), 'greedy' (the local search's starting
+    plan), 'open' (every facility open, no assignment) or 'none' (every facility
+    closed, no assignment).
+    """
+    if hint not in HINTS:
+        raise ValueError(f"unknown hint {hint!r}")
+    if hint == "open":
+        return to_problem(inst, opened=[True] * inst.facilities)
+    plan = None
+    if hint == "search":
+        plan = improve(inst, hint_time_s)
+    elif hint == "greedy":
+        plan = initial(inst)
+    if plan is None:
+        return to_problem(inst)
+    return to_problem(inst, opened=[bool(v) for v in plan.open], today=[int(j) for j in plan.a])

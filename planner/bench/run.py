@@ -7,8 +7,8 @@ that child's peak resident memory. A child that crashes, is killed or runs far
 past its time limit yields a row with status ``error`` and the run goes on.
 
 The child (:func:`run_job`) reads the instance, builds the solver problem
-(:mod:`planner.bench.sscflp` or :func:`planner.problem.build_problem`), solves
-it with :func:`planner.solver.solve.solve` and, for SSCFLP, re-checks the plan
+(:mod:`planner.bench.sscflp` or :func:`planner.target.translate.build_problem`), solves
+it with :func:`planner.solver.solve` and, for SSCFLP, re-checks the plan
 independently of the model: capacities are recomputed and the objective is
 recomputed exactly (decimal) from the decisions.
 
@@ -80,7 +80,7 @@ class Job:
     reference: str = ""
     """Published optimum (decimal text), '' if none."""
     hint: str = "search"
-    """SSCFLP search hint (:func:`planner.bench.sscflp.to_problem`)."""
+    """SSCFLP search hint (:func:`planner.bench.heuristic.hinted_problem`)."""
     hint_share: float = 0.75
     """Most of the time limit the SSCFLP hint's local search may use."""
     cp_sat_params: str = ""
@@ -178,20 +178,21 @@ def _peak_mb_self() -> float:
 
 def run_job(job: Job) -> dict[str, Any]:
     """Solve one instance (in the child process); a dict of :class:`Row` fields."""
-    from planner.solver.solve import NEIGHBOURHOOD_ABOVE, SolveOptions, solve
+    from planner.solver import NEIGHBOURHOOD_ABOVE, SolveOptions, solve
 
     start = time.monotonic()
     out: dict[str, Any] = {}
     check: Callable[[Any], list[str]] | None = None
     if job.kind == "sscflp":
-        from planner.bench.sscflp import read_instance, to_problem
+        from planner.bench.heuristic import hinted_problem
+        from planner.bench.sscflp import read_instance
 
         inst = read_instance(job.path)
-        problem = to_problem(inst, hint=job.hint, hint_time_s=job.hint_share * job.time_limit_s)
+        problem = hinted_problem(inst, job.hint, hint_time_s=job.hint_share * job.time_limit_s)
         check = _sscflp_checker(inst)
         out["note"] = f"read+hint {time.monotonic() - start:.2f} s"
     elif job.kind in ("estate", "generated"):
-        from planner.problem import build_problem
+        from planner.target import build_problem
 
         loaded = _load_estate(job)
         if isinstance(loaded, str):
@@ -273,8 +274,8 @@ def _load_estate(job: Job) -> Any:
             write_yaml(inv, Path(tmp) / "estate", overwrite=True)
             loaded = load_and_validate(Path(tmp) / "estate")
     if not loaded.ok:
-        first = loaded.problems.errors[0].render()
-        return f"{len(loaded.problems.errors)} validation error(s), first: {first}"
+        first = loaded.findings.errors[0].render()
+        return f"{len(loaded.findings.errors)} validation error(s), first: {first}"
     return loaded.inventory
 
 

@@ -26,9 +26,10 @@ come back in the file's units), demands and capacities likewise (demands
 rounded up and capacities down past 10^6, which never happens in the public
 sets).
 
-Search hint: a plan from a short local search (:mod:`planner.bench.heuristic`)
-is passed as "today's estate" (``existing`` rooms open, ``today`` rooms), the
-hint the model already gives an estate. It is only a starting point; the
+Search hint: a plan from a short local search
+(:func:`planner.bench.heuristic.hinted_problem`) is passed as "today's estate"
+(``existing`` rooms open, ``today`` rooms), the hint the model already gives an
+estate. It is only a starting point; the
 objective and the bound never depend on it.
 """
 
@@ -37,11 +38,12 @@ from __future__ import annotations
 import csv
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from planner.solver.problem import Problem, Room, Workload
+from planner.solver import Problem, Room, Workload
 
 NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 TOKEN = re.compile(rb"[^\s\x00]+")
@@ -202,25 +204,21 @@ def read_instance(path: Path | str) -> Instance:
     )
 
 
-def to_problem(inst: Instance, *, hint: str = "search", hint_time_s: float = 1.0) -> Problem:
+def to_problem(
+    inst: Instance,
+    *,
+    opened: Sequence[bool] | None = None,
+    today: Sequence[int | None] | None = None,
+) -> Problem:
     """The solver's problem for ``inst`` (see the module docstring).
 
-    ``hint``: 'search' (:func:`planner.bench.heuristic.improve`: local search, plus
-    kernel search on large instances, within ``hint_time_s`` seconds), 'greedy' (the
-    local search's starting plan), 'open' (every facility open, no assignment) or
-    'none' (every facility closed, no assignment).
+    ``opened`` and ``today``: the search hint, as "today's estate" (which facilities
+    are open, each customer's facility); none by default (every facility closed, no
+    assignment). :func:`planner.bench.heuristic.hinted_problem` fills them in from a
+    local search.
     """
-    opened: list[bool] = [hint == "open"] * inst.facilities
-    today: list[int | None] = [None] * inst.customers
-    if hint in ("search", "greedy"):
-        from planner.bench.heuristic import improve, initial
-
-        plan = improve(inst, hint_time_s) if hint == "search" else initial(inst)
-        if plan is not None:
-            opened = [bool(v) for v in plan.open]
-            today = [int(j) for j in plan.a]
-    elif hint not in ("open", "none"):
-        raise ValueError(f"unknown hint {hint!r}")
+    opened = list(opened) if opened is not None else [False] * inst.facilities
+    today = list(today) if today is not None else [None] * inst.customers
     rooms = tuple(
         Room(
             id=f"f{j + 1}",

@@ -26,8 +26,8 @@ from planner.checker.money import check_money, compute
 from planner.checker.planfile import read_shape
 from planner.checker.report import CheckReport, PlanFormatError, Violation
 from planner.checker.rules import check_target
+from planner.inventory.findings import InvalidEstate
 from planner.inventory.load import Loaded, inventory_sha256
-from planner.inventory.problems import InvalidEstate
 
 __all__ = ["CheckReport", "PlanFormatError", "Violation", "check_plan"]
 
@@ -42,7 +42,7 @@ def check_plan(loaded: Loaded, plan: Any, *, strict: bool = True) -> CheckReport
     the extensions present are checked.
     """
     if not loaded.ok:
-        raise InvalidEstate(loaded.problems.items)
+        raise InvalidEstate(loaded.findings.items)
     shape = read_shape(plan)
     report = CheckReport()
     ctx = Ctx(loaded.inventory, plan, report, strict)

@@ -15,7 +15,7 @@ from typing import Any
 from planner.checker.latency import Latencies
 from planner.checker.months import Calendar
 from planner.checker.report import CheckReport
-from planner.inventory.model import Inventory, Room
+from planner.inventory.items import Inventory, Room
 
 ROOM_DECISIONS = {"existing": ("keep", "close"), "candidate": ("open", "unused")}
 DESK_DECISIONS = ("keep", "close")

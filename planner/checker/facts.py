@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from planner.checker.amounts import money_ok, num, q
 from planner.checker.context import Ctx
-from planner.inventory.model import Workload
+from planner.inventory.items import Workload
 
 
 def check_facts(ctx: Ctx) -> None:

@@ -16,7 +16,7 @@ from collections import defaultdict
 from fractions import Fraction
 
 from planner.checker.amounts import q
-from planner.inventory.model import Inventory
+from planner.inventory.items import Inventory
 
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius (IUGG), km."""

@@ -10,14 +10,18 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from planner.inventory.findings import Finding
 from planner.inventory.load import Loaded
-from planner.inventory.problems import Problem
 from planner.inventory.validate import load_and_validate
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
 EXIT_INVALID = 2
 EXIT_INFEASIBLE = 3
+EXIT_BUG = 70
+"""The independent checker rejected the optimiser's own plan (nothing was written)."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C (128 + SIGINT, as shells report it); nothing was written."""
 
 console = Console(highlight=False, soft_wrap=True)
 """Output for people (stdout)."""
@@ -32,8 +36,8 @@ def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
     raise typer.Exit(code)
 
 
-def print_problems(problems: list[Problem], *, show_warnings: bool = True) -> None:
-    for p in problems:
+def print_findings(findings: list[Finding], *, show_warnings: bool = True) -> None:
+    for p in findings:
         if p.severity == "warning" and not show_warnings:
             continue
         style = "red" if p.severity == "error" else "yellow"
@@ -44,11 +48,11 @@ def load_valid_estate(path: Path, *, quiet: bool = False) -> Loaded:
     """Load and validate an estate; on any error print every problem and exit 2."""
     loaded = load_and_validate(path)
     if not loaded.ok:
-        print_problems(loaded.problems.items)
-        n = len(loaded.problems.errors)
+        print_findings(loaded.findings.items)
+        n = len(loaded.findings.errors)
         fail(f"{path}: {n} error(s); fix them and run `planner validate {path}` again")
-    if not quiet and loaded.problems.warnings:
-        print_problems(loaded.problems.warnings)
+    if not quiet and loaded.findings.warnings:
+        print_findings(loaded.findings.warnings)
     return loaded
 
 

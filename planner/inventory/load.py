@@ -9,7 +9,7 @@ workbook) has one row per room and one column per field. List fields hold
 cells hold ``workload:max_latency_ms`` entries; ``separate`` has columns
 ``a`` and ``b``; the ``estate`` section is a single row.
 
-Nothing here raises on bad input: every problem is collected, with file, line,
+Nothing here raises on bad input: every finding is collected, with file, line,
 item and field, and the items that did load are returned as an inventory.
 """
 
@@ -28,7 +28,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from planner.inventory.model import (
+from planner.inventory.findings import Finding, Findings, Location
+from planner.inventory.items import (
     SECTIONS,
     TOP_LEVEL_KEYS,
     Estate,
@@ -36,7 +37,6 @@ from planner.inventory.model import (
     Inventory,
     Item,
 )
-from planner.inventory.problems import Location, Problem, Problems
 
 YAML_SUFFIXES = (".yaml", ".yml")
 TABLE_SUFFIXES = (".csv", ".xlsx")
@@ -47,7 +47,7 @@ PLACEHOLDER_ESTATE = Estate(name="(no estate block)", start=dt.date(2000, 1, 1))
 
 @dataclass
 class Loaded:
-    """The result of reading an estate: the inventory, where items came from, and problems."""
+    """The result of reading an estate: the inventory, where items came from, and findings."""
 
     inventory: Inventory
     """Every item that parsed (a placeholder estate block if none did)."""
@@ -61,13 +61,13 @@ class Loaded:
     """(section, id, where) for every later definition of an id already seen (the
     inventory keeps the first definition only)."""
     rejected: set[tuple[str, str]] = field(default_factory=set)
-    """(section, id) of items that were written but did not load (their problems are
+    """(section, id) of items that were written but did not load (their findings are
     reported), so that references to them are not reported again as dangling."""
-    problems: Problems = field(default_factory=Problems)
+    findings: Findings = field(default_factory=Findings)
 
     @property
     def ok(self) -> bool:
-        return not self.problems.errors
+        return not self.findings.errors
 
     @property
     def has_estate(self) -> bool:
@@ -131,7 +131,7 @@ class _YamlLoader(yaml.SafeLoader):
 
     def get_single_data(self) -> Any:
         """Parse with libyaml when it is installed (3x faster: 21 s -> 7 s for a national
-        estate); on any error parse again in pure Python, so problems read as before."""
+        estate); on any error parse again in pure Python, so findings read as before."""
         if _CYamlLoader is not None:
             fast = _CYamlLoader(self._text)
             try:
@@ -301,11 +301,11 @@ def _table_rows(section: str, rows: list[tuple[int, dict[str, Any]]]) -> list[An
     return [_row_to_item(section, row, line) for line, row in rows]
 
 
-def _read_csv(path: Path, problems: Problems) -> dict[str, Any]:
+def _read_csv(path: Path, findings: Findings) -> dict[str, Any]:
     section = path.stem
-    text = _decode(path, problems, "save the file as UTF-8 CSV")
+    text = _decode(path, findings, "save the file as UTF-8 CSV")
     if "\0" in text:
-        problems.add(
+        findings.add(
             _file_problem(
                 path, "encoding", "the file contains NUL bytes", "save it again as plain UTF-8 CSV"
             )
@@ -319,8 +319,8 @@ def _read_csv(path: Path, problems: Problems) -> dict[str, Any]:
             rows.append((start, row))
             start = reader.line_num + 1
     except csv.Error as exc:
-        problems.add(
-            Problem(
+        findings.add(
+            Finding(
                 "error",
                 "csv-syntax",
                 Location(path.name, reader.line_num),
@@ -339,7 +339,7 @@ def _read_csv(path: Path, problems: Problems) -> dict[str, Any]:
     ]
     if section == "estate":
         if len(rows) != 1:
-            problems.add(
+            findings.add(
                 _file_problem(
                     path,
                     "estate-rows",
@@ -353,13 +353,13 @@ def _read_csv(path: Path, problems: Problems) -> dict[str, Any]:
     return {section: _table_rows(section, rows)}
 
 
-def _read_xlsx(path: Path, problems: Problems) -> dict[str, Any]:
+def _read_xlsx(path: Path, findings: Findings) -> dict[str, Any]:
     try:
         import openpyxl
 
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # any unreadable workbook is the user's file, not our bug
-        problems.add(
+        findings.add(
             _file_problem(
                 path,
                 "xlsx-unreadable",
@@ -386,7 +386,7 @@ def _read_xlsx(path: Path, problems: Problems) -> dict[str, Any]:
         ]
         if section == "estate":
             if len(rows) != 1:
-                problems.add(
+                findings.add(
                     _file_problem(
                         path,
                         "estate-rows",
@@ -403,7 +403,7 @@ def _read_xlsx(path: Path, problems: Problems) -> dict[str, Any]:
     return data
 
 
-def _decode(path: Path, problems: Problems, fix: str) -> str:
+def _decode(path: Path, findings: Findings, fix: str) -> str:
     """The file's text. Bytes that are not UTF-8 are reported (with their line) and read
     as U+FFFD, so one accented letter in a name does not hide the rest of the file."""
     data = path.read_bytes()
@@ -412,8 +412,8 @@ def _decode(path: Path, problems: Problems, fix: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         bad = data[exc.start : exc.end]
-        problems.add(
-            Problem(
+        findings.add(
+            Finding(
                 "error",
                 "encoding",
                 Location(path.name, line),
@@ -428,13 +428,13 @@ def _decode(path: Path, problems: Problems, fix: str) -> str:
         return data.decode("utf-8-sig", errors="replace")
 
 
-def _read_yaml(path: Path, problems: Problems) -> dict[str, Any]:
-    text = _decode(path, problems, "save the file as UTF-8")
+def _read_yaml(path: Path, findings: Findings) -> dict[str, Any]:
+    text = _decode(path, findings, "save the file as UTF-8")
     try:
         loader = _YamlLoader(text)  # checks for characters YAML forbids
     except yaml.reader.ReaderError as exc:
-        problems.add(
-            Problem(
+        findings.add(
+            Finding(
                 "error",
                 "encoding",
                 Location(path.name, text[: exc.position].count("\n") + 1),
@@ -451,8 +451,8 @@ def _read_yaml(path: Path, problems: Problems) -> dict[str, Any]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        problems.add(
-            Problem(
+        findings.add(
+            Finding(
                 "error",
                 "yaml-syntax",
                 Location(path.name, line),
@@ -465,15 +465,15 @@ def _read_yaml(path: Path, problems: Problems) -> dict[str, Any]:
         )
         return {}
     except yaml.YAMLError as exc:
-        problems.add(
+        findings.add(
             _file_problem(path, "yaml-syntax", f"YAML error: {exc}", "check the file is YAML text")
         )
         return {}
     finally:
         loader.dispose()
     for key, line, label in loader.duplicate_keys:
-        problems.add(
-            Problem(
+        findings.add(
+            Finding(
                 "error",
                 "duplicate-key",
                 Location(path.name, line),
@@ -487,7 +487,7 @@ def _read_yaml(path: Path, problems: Problems) -> dict[str, Any]:
     if doc is None:
         return {}
     if not isinstance(doc, dict):
-        problems.add(
+        findings.add(
             _file_problem(
                 path,
                 "not-a-mapping",
@@ -499,16 +499,16 @@ def _read_yaml(path: Path, problems: Problems) -> dict[str, Any]:
     return doc
 
 
-def _file_problem(path: Path, code: str, message: str, fix: str) -> Problem:
-    return Problem("error", code, Location(path.name), "file", None, None, message, fix)
+def _file_problem(path: Path, code: str, message: str, fix: str) -> Finding:
+    return Finding("error", code, Location(path.name), "file", None, None, message, fix)
 
 
 # --------------------------------------------------------------------------- items
 
 
-def _pydantic_problems(
+def _pydantic_findings(
     exc: ValidationError, where: Location, section: str, item: str | None, model: type[Item]
-) -> list[Problem]:
+) -> list[Finding]:
     out = []
     for err in exc.errors(include_url=False):
         loc = err.get("loc", ())
@@ -545,7 +545,7 @@ def _pydantic_problems(
             message = f"{msg} (got {shown})"
             fix = _type_fix(kind, model, loc)
         out.append(
-            Problem(
+            Finding(
                 "error",
                 f"field-{kind or 'invalid'}".replace("_", "-"),
                 where,
@@ -627,12 +627,12 @@ def _item_label(section: str, raw: Any, index: int) -> str:
 
 
 def _parse_items(
-    section: str, raw_list: Any, path: Path, problems: Problems, rejected: set[tuple[str, str]]
+    section: str, raw_list: Any, path: Path, findings: Findings, rejected: set[tuple[str, str]]
 ) -> list[tuple[Item, Location, str]]:
     model = SECTIONS[section]
     if not isinstance(raw_list, list):
-        problems.add(
-            Problem(
+        findings.add(
+            Finding(
                 "error",
                 "not-a-list",
                 Location(path.name, _line(raw_list)),
@@ -649,8 +649,8 @@ def _parse_items(
         where = Location(path.name, _line(raw))
         label = _item_label(section, raw, index)
         if not isinstance(raw, dict):
-            problems.add(
-                Problem(
+            findings.add(
+                Finding(
                     "error",
                     "not-a-mapping",
                     where,
@@ -665,7 +665,7 @@ def _parse_items(
         try:
             item = model.model_validate(dict(raw))
         except ValidationError as exc:
-            problems.extend(_pydantic_problems(exc, where, section, label, model))
+            findings.extend(_pydantic_findings(exc, where, section, label, model))
             if "id" in raw:
                 rejected.add((section, label))
             continue
@@ -676,11 +676,11 @@ def _parse_items(
 _ID = TypeAdapter(Id)
 
 
-def _parse_separate(raw: Any, path: Path, problems: Problems) -> list[tuple[str, str, Location]]:
+def _parse_separate(raw: Any, path: Path, findings: Findings) -> list[tuple[str, str, Location]]:
     """The zone pairs of one file's ``separate`` list, each with where it was written."""
     if not isinstance(raw, list):
-        problems.add(
-            Problem(
+        findings.add(
+            Finding(
                 "error",
                 "not-a-list",
                 Location(path.name, _line(raw)),
@@ -702,8 +702,8 @@ def _parse_separate(raw: Any, path: Path, problems: Problems) -> list[tuple[str,
             extra = [k for k in entry if k not in ("a", "b")]
             if None in extra:  # csv.DictReader keeps surplus cells under the key None
                 cells = entry[None] if isinstance(entry[None], list) else [entry[None]]
-                problems.add(
-                    Problem(
+                findings.add(
+                    Finding(
                         "error",
                         "field-extra-forbidden",
                         where,
@@ -717,8 +717,8 @@ def _parse_separate(raw: Any, path: Path, problems: Problems) -> list[tuple[str,
                 )
                 continue
             if extra:
-                problems.add(
-                    Problem(
+                findings.add(
+                    Finding(
                         "error",
                         "field-extra-forbidden",
                         where,
@@ -736,8 +736,8 @@ def _parse_separate(raw: Any, path: Path, problems: Problems) -> list[tuple[str,
             or not all(isinstance(z, str) and z.strip() for z in pair)
         ):
             shown = repr(entry) if not isinstance(entry, dict) else "a mapping"
-            problems.add(
-                Problem(
+            findings.add(
+                Finding(
                     "error",
                     "bad-pair",
                     where,
@@ -752,8 +752,8 @@ def _parse_separate(raw: Any, path: Path, problems: Problems) -> list[tuple[str,
         a, b = pair[0].strip(), pair[1].strip()
         bad = [z for z in (a, b) if not _valid_id(z)]
         if bad:
-            problems.add(
-                Problem(
+            findings.add(
+                Finding(
                     "error",
                     "bad-pair",
                     where,
@@ -792,15 +792,15 @@ def _kind(value: Any) -> str:
     return f"{type(value).__name__} ({value!r})"
 
 
-def _read_file(path: Path, problems: Problems) -> dict[str, Any]:
+def _read_file(path: Path, findings: Findings) -> dict[str, Any]:
     suffix = path.suffix.lower()
     if suffix in YAML_SUFFIXES:
-        return _read_yaml(path, problems)
+        return _read_yaml(path, findings)
     if suffix == ".csv":
-        return _read_csv(path, problems)
+        return _read_csv(path, findings)
     if suffix == ".xlsx":
-        return _read_xlsx(path, problems)
-    problems.add(  # only reachable when one file is named on the command line
+        return _read_xlsx(path, findings)
+    findings.add(  # only reachable when one file is named on the command line
         _file_problem(
             path,
             "unsupported-file",
@@ -814,10 +814,10 @@ def _read_file(path: Path, problems: Problems) -> dict[str, Any]:
 def load_estate(path: Path | str) -> Loaded:
     """Read and merge every input file of an estate; never raises on bad content."""
     root = Path(path)
-    problems = Problems()
+    findings = Findings()
     if not root.exists():
-        problems.add(
-            Problem(
+        findings.add(
+            Finding(
                 "error",
                 "not-found",
                 Location(str(root)),
@@ -828,12 +828,12 @@ def load_estate(path: Path | str) -> Loaded:
                 "give the estate directory (holding estate.yaml)",
             )
         )
-        return Loaded(Inventory(estate=PLACEHOLDER_ESTATE), root, [], problems=problems)
+        return Loaded(Inventory(estate=PLACEHOLDER_ESTATE), root, [], findings=findings)
     files = inventory_files(root)
-    loaded = Loaded(Inventory(estate=PLACEHOLDER_ESTATE), root, files, problems=problems)
+    loaded = Loaded(Inventory(estate=PLACEHOLDER_ESTATE), root, files, findings=findings)
     if not files:
-        problems.add(
-            Problem(
+        findings.add(
+            Finding(
                 "error",
                 "no-files",
                 Location(str(root)),
@@ -851,11 +851,11 @@ def load_estate(path: Path | str) -> Loaded:
     separate: list[tuple[str, str]] = []
     items: dict[str, list[Item]] = {s: [] for s in SECTIONS}
     for file in files:
-        doc = _read_file(file, problems)
+        doc = _read_file(file, findings)
         for key, raw in doc.items():
             if key not in TOP_LEVEL_KEYS:
-                problems.add(
-                    Problem(
+                findings.add(
+                    Finding(
                         "error",
                         "unknown-section",
                         Location(file.name, _line(raw) or _key_line(doc, key)),
@@ -872,8 +872,8 @@ def load_estate(path: Path | str) -> Loaded:
             if key == "estate":
                 where = Location(file.name, _line(raw))
                 if estate_where is not None:
-                    problems.add(
-                        Problem(
+                    findings.add(
+                        Finding(
                             "error",
                             "duplicate-estate",
                             where,
@@ -888,8 +888,8 @@ def load_estate(path: Path | str) -> Loaded:
                 estate_where = where
                 loaded.locations[("estate", "estate")] = where
                 if not isinstance(raw, dict):
-                    problems.add(
-                        Problem(
+                    findings.add(
+                        Finding(
                             "error",
                             "not-a-mapping",
                             where,
@@ -904,13 +904,13 @@ def load_estate(path: Path | str) -> Loaded:
                 try:
                     estate = Estate.model_validate(dict(raw))
                 except ValidationError as exc:
-                    problems.extend(_pydantic_problems(exc, where, "estate", None, Estate))
+                    findings.extend(_pydantic_findings(exc, where, "estate", None, Estate))
             elif key == "separate":
-                for a, b, where in _parse_separate(raw, file, problems):
+                for a, b, where in _parse_separate(raw, file, findings):
                     loaded.locations[("separate", f"separate[{len(separate)}]")] = where
                     separate.append((a, b))
             else:
-                for item, where, _label in _parse_items(key, raw, file, problems, loaded.rejected):
+                for item, where, _label in _parse_items(key, raw, file, findings, loaded.rejected):
                     ident = getattr(item, "id", None)
                     if ident is None:  # links have no id: keyed by position in the merged list
                         items[key].append(item)
@@ -923,8 +923,8 @@ def load_estate(path: Path | str) -> Loaded:
                         items[key].append(item)
                         loaded.locations[(key, ident)] = where
     if estate_where is None:
-        problems.add(
-            Problem(
+        findings.add(
+            Finding(
                 "error",
                 "no-estate",
                 Location(files[0].name),

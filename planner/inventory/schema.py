@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from planner.inventory.model import Estate, Inventory
+from planner.inventory.items import Estate, Inventory
 
 SCHEMA_ID = "https://planner.invalid/schema/inventory-file.json"
 

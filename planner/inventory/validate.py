@@ -1,7 +1,7 @@
 """The catalogue of checks that relate items to each other.
 
-Each check is a function ``check_<what>(ctx)`` yielding :class:`Problem`s; the
-:data:`CHECKS` list runs them all, so every problem is reported at once. Checks
+Each check is a function ``check_<what>(ctx)`` yielding :class:`Finding`s; the
+:data:`CHECKS` list runs them all, so every finding is reported at once. Checks
 tolerate broken references (they skip what they cannot resolve; the reference
 check reports it), so one typo does not hide the rest.
 
@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-from planner.geo import great_circle_km
-from planner.graph import UNREACHABLE, EstateGraph
+from planner.inventory.findings import Finding, Severity
+from planner.inventory.geo import great_circle_km
+from planner.inventory.graph import UNREACHABLE, EstateGraph
+from planner.inventory.items import Inventory
 from planner.inventory.load import Loaded, load_estate
-from planner.inventory.model import Inventory
-from planner.inventory.problems import Problem, Severity
 
 EPS = 1e-9
 
@@ -67,7 +67,7 @@ class Context:
             and all(s in self.inv.site for s in sites)
         )
 
-    def problem(
+    def finding(
         self,
         severity: Severity,
         code: str,
@@ -76,8 +76,8 @@ class Context:
         field: str | None,
         message: str,
         fix: str = "",
-    ) -> Problem:
-        return Problem(
+    ) -> Finding:
+        return Finding(
             severity, code, self.loaded.where(section, item), section, item, field, message, fix
         )
 
@@ -89,8 +89,8 @@ class Context:
         field: str | None,
         message: str,
         fix: str = "",
-    ) -> Problem:
-        return self.problem("error", code, section, item, field, message, fix)
+    ) -> Finding:
+        return self.finding("error", code, section, item, field, message, fix)
 
     def warning(
         self,
@@ -100,18 +100,18 @@ class Context:
         field: str | None,
         message: str,
         fix: str = "",
-    ) -> Problem:
-        return self.problem("warning", code, section, item, field, message, fix)
+    ) -> Finding:
+        return self.finding("warning", code, section, item, field, message, fix)
 
 
-Check = Callable[[Context], Iterator[Problem]]
+Check = Callable[[Context], Iterator[Finding]]
 
 
-def check_duplicate_ids(ctx: Context) -> Iterator[Problem]:
+def check_duplicate_ids(ctx: Context) -> Iterator[Finding]:
     """Ids are unique per kind across the whole estate."""
     for section, ident, where in ctx.loaded.duplicates:
         first = ctx.loaded.locations[(section, ident)]
-        yield Problem(
+        yield Finding(
             "error",
             "duplicate-id",
             where,
@@ -123,12 +123,12 @@ def check_duplicate_ids(ctx: Context) -> Iterator[Problem]:
         )
 
 
-def check_references(ctx: Context) -> Iterator[Problem]:
+def check_references(ctx: Context) -> Iterator[Finding]:
     """Every reference to an id resolves to an item of the right kind."""
     inv = ctx.inv
 
     def ids(section: str, loaded: Iterable[str]) -> set[str]:
-        # Items written but rejected count as defined: their own problems are reported,
+        # Items written but rejected count as defined: their own findings are reported,
         # and a reference to one is not dangling.
         return set(loaded) | {i for s, i in ctx.loaded.rejected if s == section}
 
@@ -144,8 +144,8 @@ def check_references(ctx: Context) -> Iterator[Problem]:
 
     def dangling(
         section: str, item: str | None, field: str, kind: str, value: str, link: str = ""
-    ) -> Iterator[Problem]:
-        """A problem if ``value`` names no ``kind`` (links have no id: ``link`` locates them)."""
+    ) -> Iterator[Finding]:
+        """A finding if ``value`` names no ``kind`` (links have no id: ``link`` locates them)."""
         if value in known[kind]:
             return
         names = sorted(known[kind])
@@ -155,7 +155,7 @@ def check_references(ctx: Context) -> Iterator[Problem]:
             f" ({shown})" if names else f" (none is defined yet: add {article} {kind})"
         )
         where = ctx.loaded.where(section, link or item)
-        yield Problem(
+        yield Finding(
             "error",
             "dangling-reference",
             where,
@@ -217,7 +217,7 @@ def check_references(ctx: Context) -> Iterator[Problem]:
                 yield from dangling("workloads", w.id, field, "workload", other)
 
 
-def check_today_capacity(ctx: Context) -> Iterator[Problem]:
+def check_today_capacity(ctx: Context) -> Iterator[Finding]:
     """Rule 2 today: the workloads in each room fit its racks and power."""
     racks: dict[str, float] = defaultdict(float)
     power: dict[str, float] = defaultdict(float)
@@ -245,7 +245,7 @@ def check_today_capacity(ctx: Context) -> Iterator[Problem]:
             )
 
 
-def check_today_accreditation(ctx: Context) -> Iterator[Problem]:
+def check_today_accreditation(ctx: Context) -> Iterator[Finding]:
     """Rule 3 today: each workload's room holds every accreditation its zone requires."""
     for w in ctx.inv.workloads:
         zone, room = ctx.inv.zone.get(w.zone), ctx.inv.room.get(w.room)
@@ -265,7 +265,7 @@ def check_today_accreditation(ctx: Context) -> Iterator[Problem]:
             )
 
 
-def check_today_separation(ctx: Context) -> Iterator[Problem]:
+def check_today_separation(ctx: Context) -> Iterator[Finding]:
     """Rule 4 today: no room hosts two separated zones; an isolated zone is alone."""
     hosted: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for w in ctx.inv.workloads:
@@ -303,7 +303,7 @@ def check_today_separation(ctx: Context) -> Iterator[Problem]:
                 )
 
 
-def check_today_latency(ctx: Context) -> Iterator[Problem]:
+def check_today_latency(ctx: Context) -> Iterator[Finding]:
     """Rules 5 and 6 today: users reach their workload's room; dependencies are close enough."""
     inv, graph = ctx.inv, ctx.graph
     for w in inv.workloads:
@@ -356,7 +356,7 @@ def check_today_latency(ctx: Context) -> Iterator[Problem]:
                 )
 
 
-def check_today_resilience(ctx: Context) -> Iterator[Problem]:
+def check_today_resilience(ctx: Context) -> Iterator[Finding]:
     """Rule 7 today: DR pairs are on different sites at least dr_min_distance_km apart."""
     inv = ctx.inv
     min_km = inv.estate.dr_min_distance_km
@@ -392,7 +392,7 @@ def check_today_resilience(ctx: Context) -> Iterator[Problem]:
                     )
 
 
-def check_hostable(ctx: Context) -> Iterator[Problem]:
+def check_hostable(ctx: Context) -> Iterator[Finding]:
     """Every workload has at least one room that could ever host it (rules 1, 3, 5, 8)."""
     inv = ctx.inv
     for w in inv.workloads:
@@ -438,7 +438,7 @@ def desk_fte(tickets: int, tickets_per_fte: float) -> int:
     return math.ceil(Fraction(tickets) / Fraction(tickets_per_fte) - Fraction(EPS))
 
 
-def check_desks(ctx: Context) -> Iterator[Problem]:
+def check_desks(ctx: Context) -> Iterator[Finding]:
     """Rule 9: each organisation has a desk able to serve it, and today's desks are legal."""
     inv = ctx.inv
     for o in inv.organisations:
@@ -489,7 +489,7 @@ def check_desks(ctx: Context) -> Iterator[Problem]:
             )
 
 
-def check_room_flags(ctx: Context) -> Iterator[Problem]:
+def check_room_flags(ctx: Context) -> Iterator[Finding]:
     """keep/close and dates that can never be honoured."""
     if not ctx.loaded.has_estate:
         return  # the dates below are measured from the estate's start
@@ -531,7 +531,7 @@ def _years_after(day: dt.date, years: int) -> dt.date:
     return day.replace(year=year)
 
 
-def check_suspicious(ctx: Context) -> Iterator[Problem]:
+def check_suspicious(ctx: Context) -> Iterator[Finding]:
     """Warnings: data that is legal but probably wrong."""
     inv = ctx.inv
     used_rooms = {w.room for w in inv.workloads}
@@ -558,7 +558,7 @@ def check_suspicious(ctx: Context) -> Iterator[Problem]:
             )
     for i, lk in enumerate(inv.links):
         if lk.a == lk.b:
-            yield Problem(
+            yield Finding(
                 "warning",
                 "self-link",
                 ctx.loaded.where("links", f"#{i}"),
@@ -598,10 +598,10 @@ CHECKS: list[Check] = [
 
 
 def validate(loaded: Loaded) -> Loaded:
-    """Run every check on a loaded estate, adding its problems to ``loaded.problems``."""
+    """Run every check on a loaded estate, adding its findings to ``loaded.findings``."""
     ctx = Context(loaded)
     for check in CHECKS:
-        loaded.problems.extend(list(check(ctx)))
+        loaded.findings.extend(list(check(ctx)))
     return loaded
 
 

@@ -58,8 +58,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel
 
+from planner.inventory.items import SECTIONS, Dependency, Estate, Inventory, Item
 from planner.inventory.load import INPUT_SUFFIXES
-from planner.inventory.model import SECTIONS, Dependency, Estate, Inventory, Item
 
 Split = Literal["organisation", "single"]
 

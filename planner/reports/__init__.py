@@ -8,41 +8,21 @@
   for the finance team;
 - ``moves.csv``   one row per workload that moves.
 
-Every report is rendered in memory first; only when all four have rendered is
-each written, to a temporary file in the same directory renamed over the old
-one. A failing render therefore leaves the previous reports as they were, and
-a reader never sees a half-written file.
+Every report is rendered in memory first; only when all four have rendered are
+they written, all or nothing (:func:`planner.files.write_files`). A failing
+render or write therefore leaves the previous reports as they were, and a
+reader never sees a half-written file.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 
-from planner.reports.plan import (
-    FORMAT,
-    Plan,
-    PlanError,
-    check_plan,
-    load_plan,
-    plan_json_path,
-    plan_problems,
-)
+from planner.files import write_files
+from planner.planfile import Plan, PlanError, check_plan
 
-__all__ = [
-    "FORMAT",
-    "REPORT_FILES",
-    "PlanError",
-    "check_plan",
-    "load_plan",
-    "plan_json_path",
-    "plan_problems",
-    "render_reports",
-    "write_atomic",
-    "write_reports",
-]
+__all__ = ["REPORT_FILES", "render_reports", "write_reports"]
 
 REPORT_FILES = ("summary.md", "report.html", "plan.xlsx", "moves.csv")
 
@@ -66,24 +46,6 @@ def render_reports(plan: Plan) -> dict[str, bytes]:
     return out
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same directory and a rename.
-
-    The file gets the usual permissions (0666 less the umask), like any new file.
-    """
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def write_reports(plan: Plan, plan_dir: Path) -> list[Path]:
     """Render every report of ``plan`` and write them into ``plan_dir``; return their paths.
 
@@ -94,10 +56,4 @@ def write_reports(plan: Plan, plan_dir: Path) -> list[Path]:
     problems = check_plan(plan)
     if problems:
         raise PlanError(plan_dir / "plan.json", problems)
-    rendered = render_reports(plan)
-    paths = []
-    for name, data in rendered.items():
-        path = plan_dir / name
-        write_atomic(path, data)
-        paths.append(path)
-    return paths
+    return write_files(plan_dir, render_reports(plan))

@@ -1,5 +1,6 @@
 """The migration schedule: the month of every move, and when rooms close and open."""
 
-from planner.schedule.model import Schedule, Target, schedule_migration
+from planner.schedule.cpsat import METHODS, schedule_migration
+from planner.schedule.result import Schedule
 
-__all__ = ["Schedule", "Target", "schedule_migration"]
+__all__ = ["METHODS", "Schedule", "schedule_migration"]

@@ -1,10 +1,10 @@
 """A fast list scheduler for rule 10: a legal month-by-month schedule without CP-SAT.
 
-It serves the CP-SAT model (:mod:`planner.schedule.model`) as a complete
+It serves the CP-SAT model (:mod:`planner.schedule.cpsat`) as a complete
 solution hint, and as the schedule itself when CP-SAT finds none in time.
 
 Rules of the heuristic (``greedy_schedule``), on the whole-number
-:class:`~planner.schedule.instance.Instance` the model also reads:
+:class:`~planner.schedule.migration.Migration` the model also reads:
 
 1. **Units.** Movers are joined into units: the strongly connected components
    of the precedence graph whose arcs are the ``Order`` rules (t_first <=
@@ -68,7 +68,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from planner.schedule.instance import Capacity, Instance, Mover, Separation
+from planner.schedule.migration import Capacity, Migration, Mover, Separation
 from planner.schedule.pairs import Order
 
 
@@ -124,7 +124,7 @@ class _Units:
     unit_of: dict[str, int]
 
 
-def _units(inst: Instance) -> _Units:
+def _units(inst: Migration) -> _Units:
     """Strongly connected components of the precedence graph, as a DAG (rule 1)."""
     index = {mv.id: i for i, mv in enumerate(inst.movers)}
     n = len(inst.movers)
@@ -227,7 +227,7 @@ def _tarjan(adj: list[list[int]]) -> list[int]:
 
 
 def greedy_schedule(
-    inst: Instance, policies: tuple[Policy, ...] = POLICIES, *, backward: bool = True
+    inst: Migration, policies: tuple[Policy, ...] = POLICIES, *, backward: bool = True
 ) -> GreedySchedule:
     """The cheapest complete schedule of the policies tried, else the first one's failure."""
     start = time.monotonic()
@@ -250,7 +250,7 @@ def greedy_schedule(
     return out
 
 
-def _run(inst: Instance, units: _Units, policy: Policy) -> GreedySchedule:
+def _run(inst: Migration, units: _Units, policy: Policy) -> GreedySchedule:
     """One forward list schedule (rules 2-5 of the module docstring)."""
     T, cap = inst.T, inst.days_cap
     n = len(units.members)
@@ -473,7 +473,7 @@ def _run(inst: Instance, units: _Units, policy: Policy) -> GreedySchedule:
 
 
 def _finish(
-    inst: Instance,
+    inst: Migration,
     move_month: dict[str, int],
     close_month: dict[str, int],
     what: str,
@@ -497,7 +497,7 @@ def _finish(
     )
 
 
-def _backward(inst: Instance, forward: GreedySchedule) -> GreedySchedule:
+def _backward(inst: Migration, forward: GreedySchedule) -> GreedySchedule:
     """Rule 6: the forward schedule with every move as late as its room's close month and
     the other rules allow (a list schedule of the reversed instance, see :func:`_reverse`);
     candidate rooms then open later and migration costs fall later."""
@@ -514,7 +514,7 @@ def _backward(inst: Instance, forward: GreedySchedule) -> GreedySchedule:
     return _finish(inst, move_month, close_month, "the backward pass")
 
 
-def _reverse(inst: Instance, close_month: dict[str, int]) -> Instance:
+def _reverse(inst: Migration, close_month: dict[str, int]) -> Migration:
     """The instance in reverse time (month m becomes T-1-m): moves go from their target
     room back to today's, orders and separations point the other way, capacities swap
     leavers and entrants (the reversed states are the forward ones, shifted by a month:
@@ -539,7 +539,7 @@ def _reverse(inst: Instance, close_month: dict[str, int]) -> Instance:
                 mv.migration_cost,
             )
         )
-    rev = Instance(
+    rev = Migration(
         T=T,
         movers=movers,
         mover={mv.id: mv for mv in movers},
@@ -580,7 +580,7 @@ def _inherit(units: _Units, score: dict[int, float], boost: list[float]) -> dict
 
 
 def _why(
-    inst: Instance,
+    inst: Migration,
     units: _Units,
     c: int,
     m: int,
@@ -605,7 +605,7 @@ def _why(
 
 
 def violations(
-    inst: Instance,
+    inst: Migration,
     move_month: dict[str, int],
     close_month: dict[str, int],
     open_month: dict[str, int],

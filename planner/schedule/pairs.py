@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from planner.geo import great_circle_km
-from planner.graph import EstateGraph
-from planner.inventory.model import Inventory
+from planner.inventory.geo import great_circle_km
+from planner.inventory.graph import EstateGraph
+from planner.inventory.items import Inventory
 
 EPS = 1e-9
 

@@ -8,9 +8,9 @@ pairwise site rules (dependencies that need nearby sites, replicas that need
 distant ones), forced open/closed rooms, a limit on open rooms, and a second,
 independent layer of service desks serving organisations with integer staff.
 
-Two producers build it: :mod:`planner.problem` from an estate and
+Two producers build it: :mod:`planner.target.translate` from an estate and
 :mod:`planner.bench.sscflp` from benchmark files. One solver
-(:mod:`planner.solver.model`) reads it.
+(:mod:`planner.solver.build`) reads it.
 
 Everything is an integer: costs are in ``cost_unit`` pounds (or benchmark
 units); each resource r has its own scale. Producers round demands up and
@@ -20,6 +20,8 @@ capacities down, so a plan legal for the integers is legal for the inputs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from planner.solver.guards import Guard
 
 
 @dataclass(frozen=True)
@@ -56,10 +58,10 @@ class Workload:
     """Index into :attr:`Problem.zones`."""
     today: int | None = None
     """Room index today (used as the search hint), if any."""
-    blocked: tuple[tuple[int, str], ...] = ()
+    blocked: tuple[tuple[int, Guard], ...] = ()
     """Only for explanations: (room, rule) pairs ruled out before the model by a named
-    rule ('accreditation', 'latency', 'pinned', 'closing'); the explanation model lets the
-    workload use them unless the rule's assumption holds."""
+    rule (accreditation, user latency, pinned, closing, cannot-move); the explanation
+    model lets the workload use them unless the rule's guard holds."""
     blocked_cost: int = 0
     """Assignment cost of a blocked room in the explanation model (costs are ignored there)."""
     move_days: int = 0
@@ -105,7 +107,6 @@ class Desk:
     """Cost (units) if open, before staff."""
     cost_per_fte: int
     cost_closed: int = 0
-    must_open: bool = False
     counts_to_limit: bool = True
 
 

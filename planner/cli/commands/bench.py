@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from planner.bench.run import Job, Row, run_jobs, write_csv
-from planner.cli import app
+from planner.cli.app import app
 from planner.cli.common import EXIT_VIOLATIONS, console, err, fail, is_terminal
 
 bench_app = typer.Typer(

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from planner.checker import PlanFormatError, check_plan
-from planner.cli import app
+from planner.cli.app import app
 from planner.cli.common import EXIT_INVALID, EXIT_VIOLATIONS, console, err, fail, load_valid_estate
 
 

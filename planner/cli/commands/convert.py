@@ -7,10 +7,10 @@ from pathlib import Path
 
 import typer
 
-from planner.cli import app
+from planner.cli.app import app
 from planner.cli.common import EXIT_INVALID, console, fail, load_valid_estate
+from planner.inventory.items import Inventory
 from planner.inventory.load import load_estate
-from planner.inventory.model import Inventory
 from planner.inventory.write import (
     Split,
     UnrepresentableError,

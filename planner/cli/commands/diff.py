@@ -7,9 +7,10 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
-from planner.cli import app
+from planner.cli.app import app
 from planner.cli.common import console, fail
-from planner.reports import PlanError, load_plan, plan_json_path, plan_problems, write_atomic
+from planner.files import write_atomic
+from planner.planfile import PlanError, load_plan, plan_json_path, plan_problems
 from planner.reports.diff import diff_markdown, diff_plans, diff_renderable
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from planner.cli import app
+from planner.cli.app import app
 from planner.cli.common import console, fail
 from planner.generate import generate as generate_estate
 from planner.inventory.write import write_yaml

@@ -9,10 +9,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from planner.cli import app
+from planner.cli.app import app
 from planner.cli.common import console, fail, load_valid_estate
-from planner.graph import EstateGraph
-from planner.graph_export import export
+from planner.inventory.graph import EstateGraph
+from planner.inventory.graph_export import export
 
 
 @app.command()

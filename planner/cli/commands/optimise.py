@@ -10,9 +10,11 @@ import typer
 from rich.live import Live
 from rich.text import Text
 
-from planner.cli import app
+from planner.cli.app import app
 from planner.cli.common import (
+    EXIT_BUG,
     EXIT_INFEASIBLE,
+    EXIT_INTERRUPTED,
     console,
     err,
     fail,
@@ -21,7 +23,9 @@ from planner.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from planner.solver.solve import Progress
+    from planner.inventory.load import Loaded
+    from planner.optimise import OptimiseOptions, OptimiseResult
+    from planner.solver import Progress
 
 
 def _progress_text(stage: str, progress: Progress | None) -> Text:
@@ -84,16 +88,16 @@ def optimise_command(
     summary.md, report.html, plan.xlsx and moves.csv.
 
     Exit 0 with a plan; 2 if the estate is invalid; 3 if no plan exists (plan.json then
-    holds the explanation).
+    holds the explanation); 130 on Ctrl-C (nothing is written: PLAN_DIR stays as it was).
 
     Example:  planner optimise inventories/cheshire --out plans/cheshire --max-rooms 2
     """
     # The solver stack (OR-Tools) is imported here, not at start-up, so that
     # `planner validate` and `planner --help` stay fast.
-    from planner.optimise import OptimiseOptions, optimise
-    from planner.outputs import PlanBug, terminal_summary, write_plan_dir
+    from planner.optimise import OptimiseOptions
+    from planner.plan.write import PlanBug, write_plan_dir
+    from planner.reports.summary import terminal_summary
 
-    loaded = load_valid_estate(estate_dir, quiet=quiet)
     options = OptimiseOptions(
         max_rooms=max_rooms,
         max_desks=max_desks,
@@ -102,34 +106,42 @@ def optimise_command(
         seed=seed,
         explain_reasons=not no_reasons,
     )
-    live_enabled = not quiet and is_terminal()
-    state: dict[str, object] = {"stage": "starting", "progress": None}
-
-    if live_enabled:
-        with Live(
-            _progress_text("starting", None), console=err, refresh_per_second=4, transient=True
-        ) as live:
-
-            def on_stage(name: str) -> None:
-                state["stage"] = name
-                live.update(_progress_text(name, state["progress"]))  # type: ignore[arg-type]
-
-            def on_progress(progress: Progress) -> None:
-                state["progress"] = progress
-                live.update(_progress_text(str(state["stage"]), progress))
-
-            result = optimise(loaded, options, on_progress, on_stage)
-    else:
-        result = optimise(loaded, options)
     try:
+        loaded = load_valid_estate(estate_dir, quiet=quiet)
+        result = _optimise(loaded, options, quiet)
         write_plan_dir(result.plan, out, loaded)
+    except KeyboardInterrupt:
+        err.print(f"interrupted: nothing was written; {out} is as it was", markup=False)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     except OSError as exc:
         fail(f"cannot write the plan to {out}: {exc}")
     except PlanBug as bug:
         err.print(str(bug), style="bold red", markup=False)
-        raise typer.Exit(70) from None
+        raise typer.Exit(EXIT_BUG) from None
     if not quiet:
         console.print(terminal_summary(result.plan))
         console.print(f"wrote {out / 'plan.json'}")
     if not result.feasible:
         raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def _optimise(loaded: Loaded, options: OptimiseOptions, quiet: bool) -> OptimiseResult:
+    """Run the optimiser, with live progress on a terminal."""
+    from planner.optimise import optimise
+
+    if quiet or not is_terminal():
+        return optimise(loaded, options)
+    state: dict[str, object] = {"stage": "starting", "progress": None}
+    with Live(
+        _progress_text("starting", None), console=err, refresh_per_second=4, transient=True
+    ) as live:
+
+        def on_stage(name: str) -> None:
+            state["stage"] = name
+            live.update(_progress_text(name, state["progress"]))  # type: ignore[arg-type]
+
+        def on_progress(progress: Progress) -> None:
+            state["progress"] = progress
+            live.update(_progress_text(str(state["stage"]), progress))
+
+        return optimise(loaded, options, on_progress, on_stage)

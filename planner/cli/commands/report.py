@@ -7,9 +7,10 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
-from planner.cli import app
+from planner.cli.app import app
 from planner.cli.common import console, fail
-from planner.reports import PlanError, load_plan, plan_json_path, plan_problems, write_reports
+from planner.planfile import PlanError, load_plan, plan_json_path, plan_problems
+from planner.reports import write_reports
 from planner.reports.summary import terminal_summary
 
 

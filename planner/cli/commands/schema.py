@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from planner.cli import app
+from planner.cli.app import app
 from planner.cli.common import console, fail
 from planner.inventory.schema import file_schema
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from planner.cli import app
-from planner.cli.common import EXIT_INVALID, console, print_problems
+from planner.cli.app import app
+from planner.cli.common import EXIT_INVALID, console, print_findings
 from planner.inventory.validate import load_and_validate
 
 
@@ -26,9 +26,9 @@ def validate(
     Example:  planner validate inventories/cheshire
     """
     loaded = load_and_validate(estate_dir)
-    print_problems(loaded.problems.items, show_warnings=not no_warnings)
+    print_findings(loaded.findings.items, show_warnings=not no_warnings)
     inv = loaded.inventory
-    errors, warnings = len(loaded.problems.errors), len(loaded.problems.warnings)
+    errors, warnings = len(loaded.findings.errors), len(loaded.findings.warnings)
     if errors:
         console.print(
             f"{escape(str(estate_dir))}: [bold red]invalid[/]: {errors} error(s), "

@@ -1,6 +1,6 @@
 """One module per constraint family, each ``add(built)`` with its math in the docstring.
 
-:data:`FAMILIES` is the ordered registry; :func:`planner.solver.model.build`
+:data:`FAMILIES` is the ordered registry; :func:`planner.solver.build.build`
 calls each in turn. Family names are stable: tests, explanations and
 ``docs/architecture.md`` refer to them.
 """
@@ -17,7 +17,7 @@ from planner.solver.families import (
     desk_bound,
     desks,
     dominance,
-    migration,
+    migration_budget,
     move_pairs,
     objective,
     resilience,
@@ -25,9 +25,9 @@ from planner.solver.families import (
     separation,
     user_latency,
 )
-from planner.solver.vars import Built
+from planner.solver.variables import FacilityModel
 
-Family = Callable[[Built], None]
+Family = Callable[[FacilityModel], None]
 
 FAMILIES: dict[str, Family] = {
     "assignment": assignment.add,
@@ -39,7 +39,7 @@ FAMILIES: dict[str, Family] = {
     "dependency-latency": dependency.add,
     "resilience": resilience.add,
     "rooms": rooms.add,
-    "migration-budget": migration.add,
+    "migration-budget": migration_budget.add,
     "move-pairs": move_pairs.add,
     "desks": desks.add,
     "desk-bound": desk_bound.add,

@@ -12,8 +12,9 @@ model the variables exist and the rule is a guarded constraint
 from __future__ import annotations
 
 from planner.solver.families.blocked import add_blocked
-from planner.solver.vars import Built
+from planner.solver.guards import Guard
+from planner.solver.variables import FacilityModel
 
 
-def add(b: Built) -> None:
-    add_blocked(b, "accreditation")
+def add(b: FacilityModel) -> None:
+    add_blocked(b, Guard.ACCREDITATION)

@@ -11,10 +11,10 @@ aggregated sum_w x[w, r] <= |W| open[r].
 
 from __future__ import annotations
 
-from planner.solver.vars import Built
+from planner.solver.variables import FacilityModel
 
 
-def add(b: Built) -> None:
+def add(b: FacilityModel) -> None:
     m = b.model
     for w, entries in enumerate(b.by_workload):
         if not entries:

@@ -14,10 +14,11 @@ it is added to normal models only; an explanation model keeps only guarded rules
 
 from __future__ import annotations
 
-from planner.solver.vars import Built
+from planner.solver.guards import Guard
+from planner.solver.variables import FacilityModel
 
 
-def add(b: Built) -> None:
+def add(b: FacilityModel) -> None:
     m, p = b.model, b.problem
     for r, room in enumerate(p.rooms):
         entries = b.by_room[r]
@@ -28,7 +29,7 @@ def add(b: Built) -> None:
             if sum(d for d, _ in demand) <= cap:
                 continue  # can never bind: every admissible workload fits together
             m.add(sum(d * var for d, var in demand) <= cap * b.open[r]).only_enforce_if(
-                b.guard("capacity", r)
+                b.guard(Guard.CAPACITY, r)
             )
     if not b.explain:
         for k in range(len(p.resources)):

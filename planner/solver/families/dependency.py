@@ -14,15 +14,16 @@ tighten the LP relaxation.
 
 from __future__ import annotations
 
-from planner.solver.vars import Built
+from planner.solver.guards import Guard
+from planner.solver.variables import FacilityModel
 
 
-def add(b: Built) -> None:
+def add(b: FacilityModel) -> None:
     m, p = b.model, b.problem
     for i, rule in enumerate(p.site_rules):
         if rule.kind != "near":
             continue
-        guard = b.guard("dependency", i)
+        guard = b.guard(Guard.DEPENDENCY, i)
         ya, yb = b.site_presence(rule.a), b.site_presence(rule.b)
         for s, xs in ya.items():
             partners = [v for t, vs in yb.items() if (s, t) in rule.pairs for v in vs]

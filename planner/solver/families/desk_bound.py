@@ -9,9 +9,8 @@ desk_open[d] >= fte[d] / S[d] >= L[d] / (S[d] tpf[d]). So the desks' cost
 
 is at least K + sum_d rho[d] L[d], with
 
-    rho[d] = g[d] / tpf[d] + max(0, G[d]) / (S[d] tpf[d])   (the first term only for
-                                                              a desk that must open)
-    K      = sum_d G_closed[d] + min(0, G[d])               (+ G[d] if it must open)
+    rho[d] = g[d] / tpf[d] + max(0, G[d]) / (S[d] tpf[d])
+    K      = sum_d G_closed[d] + min(0, G[d])
 
 and the loads form a transportation plan: each organisation's T[o] tickets
 split over its desks D(o), at most S[d] tpf[d] at desk d. The cheapest such
@@ -34,7 +33,7 @@ from __future__ import annotations
 from ortools.graph.python import min_cost_flow
 
 from planner.solver.problem import Problem
-from planner.solver.vars import Built
+from planner.solver.variables import FacilityModel
 
 SCALE = 1_000_000
 """Unit costs of the flow in 1e-6 cost units (rounded down, so the bound stays valid)."""
@@ -82,12 +81,12 @@ def _flow(p: Problem) -> tuple[int, list[dict[int, int]], list[int]] | None:
     rate: list[int] = []
     for desk in p.desks:
         extra = desk.cost_open - desk.cost_closed
-        constant += desk.cost_closed + (extra if desk.must_open else min(0, extra))
+        constant += desk.cost_closed + min(0, extra)
         if desk.tickets_per_fte <= 0 or desk.seats <= 0:
             rate.append(0)
             continue
         per = desk.cost_per_fte * SCALE // desk.tickets_per_fte
-        if not desk.must_open and extra > 0:
+        if extra > 0:
             per += extra * SCALE // (desk.seats * desk.tickets_per_fte)
         rate.append(per)
     flow = min_cost_flow.SimpleMinCostFlow()
@@ -120,7 +119,7 @@ def _flow(p: Problem) -> tuple[int, list[dict[int, int]], list[int]] | None:
     return constant + -(-flow.optimal_cost() // SCALE), shares, rate
 
 
-def add(b: Built) -> None:
+def add(b: FacilityModel) -> None:
     if b.explain:
         return
     p = b.problem

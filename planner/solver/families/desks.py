@@ -6,7 +6,6 @@ whose integer staff covers its tickets within its seats.
     desk_open[d] <= sum_o serve[o, d]      (a desk that serves nobody closes; docs/plan-format.md)
     tpf[d] fte[d] >= sum_o T[o] serve[o, d]                  fte[d] integer >= 0
     fte[d] <= seats[d] desk_open[d]                          (guard: desk-seats, d)
-    desk_open[d] = 1 for desks that must stay open
     sum_{d in S} desk_open[d] <= N        with --max-desks N (guard: max-desks)
 
 D(o) holds the desks with every vetting o needs (an explanation model also
@@ -19,21 +18,20 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from planner.solver.vars import Built
+from planner.solver.guards import Guard
+from planner.solver.variables import FacilityModel
 
 
-def add(b: Built) -> None:
+def add(b: FacilityModel) -> None:
     m, p = b.model, b.problem
     if not p.desks:
         return
     total = sum(o.tickets for o in p.organisations)
-    for d, desk in enumerate(p.desks):
+    for desk in p.desks:
         b.desk_open.append(m.new_bool_var(f"desk_open[{desk.id}]"))
         need = -(-total // desk.tickets_per_fte) if desk.tickets_per_fte else 0
         upper = max(desk.seats, need) if b.explain else desk.seats
         b.fte.append(m.new_int_var(0, upper, f"fte[{desk.id}]"))
-        if desk.must_open:
-            m.add(b.desk_open[d] == 1).only_enforce_if(b.guard("desk-keep", d))
     served: list[list[tuple[int, cp_model.IntVar]]] = [[] for _ in p.desks]
     for o, org in enumerate(p.organisations):
         choices = list(org.options) + (list(org.blocked) if b.explain else [])
@@ -45,7 +43,7 @@ def add(b: Built) -> None:
             served[d].append((org.tickets, var))
             lits.append(var)
             if d not in org.options:
-                m.add(var == 0).only_enforce_if(b.guard("desk-vetting", o))
+                m.add(var == 0).only_enforce_if(b.guard(Guard.DESK_VETTING, o))
         if lits:
             m.add_exactly_one(lits)
         else:
@@ -55,9 +53,8 @@ def add(b: Built) -> None:
             [v for _, v in served[d]], [t for t, _ in served[d]]
         )
         m.add(desk.tickets_per_fte * b.fte[d] >= load)
-        m.add(b.fte[d] <= desk.seats * b.desk_open[d]).only_enforce_if(b.guard("desk-seats", d))
-        if not desk.must_open:
-            m.add_bool_or([v for _, v in served[d]]).only_enforce_if(b.desk_open[d])
+        m.add(b.fte[d] <= desk.seats * b.desk_open[d]).only_enforce_if(b.guard(Guard.DESK_SEATS, d))
+        m.add_bool_or([v for _, v in served[d]]).only_enforce_if(b.desk_open[d])
     if p.max_desks is not None:
         counted = [b.desk_open[d] for d, desk in enumerate(p.desks) if desk.counts_to_limit]
-        m.add(sum(counted) <= p.max_desks).only_enforce_if(b.guard("max-desks"))
+        m.add(sum(counted) <= p.max_desks).only_enforce_if(b.guard(Guard.MAX_DESKS))

@@ -26,10 +26,10 @@ An explanation model has no objective, so it gets none of these.
 
 from __future__ import annotations
 
-from planner.solver.vars import Built
+from planner.solver.variables import FacilityModel
 
 
-def roomy_rooms(b: Built) -> set[int]:
+def roomy_rooms(b: FacilityModel) -> set[int]:
     """Rooms whose capacity can never bind (every admissible workload fits at once)."""
     p = b.problem
     out = set()
@@ -45,7 +45,7 @@ def roomy_rooms(b: Built) -> set[int]:
     return out
 
 
-def free_workloads(b: Built) -> list[bool]:
+def free_workloads(b: FacilityModel) -> list[bool]:
     """Workloads that any move leaves within every side rule (see the module docstring)."""
     p = b.problem
     zones_in_conflict = {k for pair in p.conflicts for k in pair}
@@ -61,7 +61,7 @@ def free_workloads(b: Built) -> list[bool]:
     return out
 
 
-def add(b: Built) -> None:
+def add(b: FacilityModel) -> None:
     if b.explain:
         return
     p, m = b.problem, b.model

@@ -14,10 +14,10 @@ An explanation model has no objective (feasibility only).
 
 from __future__ import annotations
 
-from planner.solver.vars import Built
+from planner.solver.variables import FacilityModel
 
 
-def add(b: Built) -> None:
+def add(b: FacilityModel) -> None:
     if b.explain:
         return
     p = b.problem

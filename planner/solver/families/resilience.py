@@ -12,15 +12,16 @@ Each inequality is a clique: a on s excludes b from every site too close to s.
 
 from __future__ import annotations
 
-from planner.solver.vars import Built
+from planner.solver.guards import Guard
+from planner.solver.variables import FacilityModel
 
 
-def add(b: Built) -> None:
+def add(b: FacilityModel) -> None:
     m, p = b.model, b.problem
     for i, rule in enumerate(p.site_rules):
         if rule.kind != "apart":
             continue
-        guard = b.guard("resilience", i)
+        guard = b.guard(Guard.RESILIENCE, i)
         ya, yb = b.site_presence(rule.a), b.site_presence(rule.b)
         for s, xs in ya.items():
             clash = [v for t, vs in yb.items() if (s, t) in rule.pairs for v in vs]

@@ -18,19 +18,20 @@ sets before the model is built; an explanation model guards them
 from __future__ import annotations
 
 from planner.solver.families.blocked import add_blocked
-from planner.solver.vars import Built
+from planner.solver.guards import Guard
+from planner.solver.variables import FacilityModel
 
 
-def add(b: Built) -> None:
+def add(b: FacilityModel) -> None:
     m, p = b.model, b.problem
     for r, room in enumerate(p.rooms):
         if room.must_open:
-            m.add(b.open[r] == 1).only_enforce_if(b.guard("keep", r))
+            m.add(b.open[r] == 1).only_enforce_if(b.guard(Guard.KEEP, r))
         if room.must_close:
-            m.add(b.open[r] == 0).only_enforce_if(b.guard("close", r))
+            m.add(b.open[r] == 0).only_enforce_if(b.guard(Guard.CLOSE, r))
     if p.max_rooms is not None:
         counted = [b.open[r] for r, room in enumerate(p.rooms) if room.counts_to_limit]
-        m.add(sum(counted) <= p.max_rooms).only_enforce_if(b.guard("max-rooms"))
-    add_blocked(b, "pinned")
-    add_blocked(b, "closing")
-    add_blocked(b, "cannot-move")
+        m.add(sum(counted) <= p.max_rooms).only_enforce_if(b.guard(Guard.MAX_ROOMS))
+    add_blocked(b, Guard.PINNED)
+    add_blocked(b, Guard.CLOSING)
+    add_blocked(b, Guard.CANNOT_MOVE)

@@ -16,10 +16,11 @@ of a product of assignment variables, which keeps the LP relaxation tight.
 
 from __future__ import annotations
 
-from planner.solver.vars import Built
+from planner.solver.guards import Guard
+from planner.solver.variables import FacilityModel
 
 
-def add(b: Built) -> None:
+def add(b: FacilityModel) -> None:
     m, p = b.model, b.problem
     if not p.conflicts:
         return
@@ -40,7 +41,7 @@ def add(b: Built) -> None:
         for k1, k2 in pairs:
             reason = p.conflict_reason.get((k1, k2), "separate")
             if reason.startswith("isolation:"):
-                key: tuple[str, ...] = ("isolation", reason.split(":", 1)[1])
+                key: tuple[str, ...] = (Guard.ISOLATION, reason.split(":", 1)[1])
             else:
-                key = ("separate", p.zones[k1], p.zones[k2])
+                key = (Guard.SEPARATE, p.zones[k1], p.zones[k2])
             m.add(b.zone[(r, k1)] + b.zone[(r, k2)] <= 1).only_enforce_if(b.guard(*key))

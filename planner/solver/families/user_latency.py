@@ -4,7 +4,7 @@ site within the workload's ``max_latency_ms`` over its zone's networks.
     x[w, r] = 0      for every room r with lat_Z(u, site(r)) > L(w) for a user site u
 
 lat_Z is the shortest-path latency over the links of zone Z's networks
-(:mod:`planner.graph`). As for accreditation, a normal model applies the rule
+(:mod:`planner.inventory.graph`). As for accreditation, a normal model applies the rule
 by leaving such rooms out of R(w); an explanation model guards it
 (guard: user-latency, w).
 """
@@ -12,8 +12,9 @@ by leaving such rooms out of R(w); an explanation model guards it
 from __future__ import annotations
 
 from planner.solver.families.blocked import add_blocked
-from planner.solver.vars import Built
+from planner.solver.guards import Guard
+from planner.solver.variables import FacilityModel
 
 
-def add(b: Built) -> None:
-    add_blocked(b, "latency")
+def add(b: FacilityModel) -> None:
+    add_blocked(b, Guard.USER_LATENCY)

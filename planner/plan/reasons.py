@@ -13,12 +13,11 @@ import dataclasses
 import time
 from collections import defaultdict
 
-from planner.calendar import Calendar
-from planner.explain import describe
-from planner.problem import EstateProblem, LimitOptions, build_problem
-from planner.schedule import Schedule, Target
-from planner.solver.core import find_core
-from planner.solver.solve import SolveOptions, Status, solve
+from planner.inventory.months import Calendar
+from planner.plan.explain import describe
+from planner.schedule import Schedule
+from planner.solver import SolveOptions, Status, find_core, solve
+from planner.target import EstateProblem, LimitOptions, Target, build_problem
 
 COUNTERFACTUAL_MAX_ROOMS = 40
 """Estates with more rooms than this get factual reasons only (no re-solves)."""

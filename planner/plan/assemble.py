@@ -1,28 +1,22 @@
-"""Assemble plan.json (docs/plan-format.md) and write files atomically."""
+"""Assemble plan.json (docs/plan-format.md) from the target estate, its schedule and reasons."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from planner import __version__
-from planner.calendar import Calendar
-from planner.finance import finance
 from planner.inventory.load import inventory_sha256
-from planner.problem import EstateProblem
-from planner.schedule import Schedule, Target
-from planner.solver.solve import Outcome
-from planner.staff import staff
-from planner.timeline import Timeline, desk_fte
-
-FORMAT = "planner-plan/1"
-VOLATILE_KEYS = (("created",), ("solver", "wall_s"), ("solver", "schedule_wall_s"))
-"""Keys that differ between two otherwise identical runs (timestamps and timings)."""
+from planner.inventory.months import Calendar
+from planner.plan.finance import finance
+from planner.plan.staff import staff
+from planner.plan.timeline import Timeline, desk_fte
+from planner.planfile import FORMAT
+from planner.schedule import Schedule
+from planner.solver import Outcome
+from planner.target import EstateProblem, Target
 
 
 def _now() -> str:
@@ -271,31 +265,3 @@ def zone_rules(ep: EstateProblem) -> list[dict[str, Any]]:
         }
         for z in ep.inventory.zones
     ]
-
-
-def dumps(plan: dict[str, Any]) -> str:
-    return json.dumps(plan, indent=2, ensure_ascii=False) + "\n"
-
-
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write a file so that readers see the old or the new content, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode() if isinstance(text, str) else text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def without_volatile(plan: dict[str, Any]) -> dict[str, Any]:
-    """A copy without timestamps and timings (for comparing runs)."""
-    copy = json.loads(json.dumps(plan))
-    for path in VOLATILE_KEYS:
-        node = copy
-        for key in path[:-1]:
-            node = node.get(key, {})
-        node.pop(path[-1], None)
-    return copy

@@ -131,7 +131,7 @@ def write(doc: Doc, directory: Path) -> Path:
 
 def load(directory: Path) -> Loaded:
     loaded = load_and_validate(directory)
-    assert loaded.ok, [p.render() for p in loaded.problems.errors]
+    assert loaded.ok, [p.render() for p in loaded.findings.errors]
     return loaded
 
 

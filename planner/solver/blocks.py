@@ -5,7 +5,7 @@ assignment options) CP-SAT spends most of a minute presolving and building the
 LP of the whole model and finds three solutions (docs/benchmarks.md). Small
 models of a few rooms and the workloads in them solve in a fraction of a
 second. This module improves today's estate block by block with the same model
-(:func:`planner.solver.model.build` on a restricted problem), then hands the
+(:func:`planner.solver.build.build` on a restricted problem), then hands the
 result to the whole model as its hint, which still gives the proven bound.
 
 **The sub-problem P|B** of the problem P, for an incumbent solution s and a
@@ -50,9 +50,10 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
-from planner.solver.model import build
+from planner import sat
+from planner.solver.build import build
 from planner.solver.problem import AtMostOne, Problem, SitePairRule, Workload
-from planner.solver.vars import Built
+from planner.solver.variables import FacilityModel
 
 SWEEP_OPTIONS = 1_000
 """Target size of a block of the sweep: (free workload, room in the block) options."""
@@ -253,7 +254,7 @@ def _rules_of(p: Problem, free: list[int]) -> list[SitePairRule]:
     return [rule for rule in p.site_rules if rule.a in chosen or rule.b in chosen]
 
 
-def _hint(b: Built, sub: SubProblem, inc: Incumbent) -> None:
+def _hint(b: FacilityModel, sub: SubProblem, inc: Incumbent) -> None:
     """Hint the incumbent (where it is legal CP-SAT takes it at once)."""
     m = b.model
     m.clear_hints()
@@ -285,7 +286,7 @@ def improve(
 ) -> SearchResult:
     """A sweep, then random blocks, within ``budget_s`` (deterministic seconds with one
     worker, so runs repeat exactly). ``legal``: today's estate satisfies every rule
-    (:func:`planner.solver.solve.check_hint`), so every incumbent does, a block is
+    (:func:`planner.solver.search.check_hint`), so every incumbent does, a block is
     kept only when it saves money, and the search may stop anywhere; otherwise the
     sweep must finish for a result (None if it cannot)."""
     start_inc = today(p)
@@ -323,7 +324,7 @@ def improve(
             params.max_deterministic_time = left
         else:
             params.max_time_in_seconds = left
-        code = solver.solve(b.model)
+        code = sat.run(solver, b.model)
         spent += solver.response_proto.deterministic_time
         result.blocks += 1
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -1,6 +1,6 @@
 """The schedule's data in whole numbers, shared by the CP-SAT model and the greedy scheduler.
 
-Both read the same :class:`Instance`, so a schedule the greedy builds keeps
+Both read the same :class:`Migration`, so a schedule the greedy builds keeps
 exactly the constraints the model states (same rounding, same windows), and its
 cost is the model's objective value to the penny.
 
@@ -16,8 +16,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from planner.calendar import Calendar
-from planner.inventory.model import Inventory
+from planner.inventory.items import Inventory
+from planner.inventory.months import Calendar
 from planner.schedule.pairs import Order
 
 DAYS_SCALE = 100
@@ -69,7 +69,7 @@ class Separation:
 
 
 @dataclass
-class Instance:
+class Migration:
     """Everything the schedule decides about, in months and whole numbers."""
 
     T: int
@@ -128,13 +128,13 @@ def conflicting_zones(inv: Inventory) -> set[frozenset[str]]:
     return conflicts
 
 
-def build_instance(
+def build_migration(
     inv: Inventory,
     cal: Calendar,
     room_of: dict[str, str],
     open_rooms: frozenset[str],
     orders: list[Order],
-) -> Instance:
+) -> Migration:
     """The schedule's data for a target estate (``room_of``, ``open_rooms``)."""
     est = inv.estate
     T = cal.months
@@ -209,7 +209,7 @@ def build_instance(
         elif room.status == "candidate" and room.id in open_rooms and entering[room.id]:
             opening.append(room.id)
 
-    inst = Instance(
+    inst = Migration(
         T=T,
         movers=movers,
         mover=mover,

@@ -2,7 +2,7 @@
 
 Given the target estate (where each workload ends up, which rooms stay), with
 T months in the horizon, movers M (workloads whose room changes) and their
-move months t[w] (the data, in whole numbers, is :mod:`planner.schedule.instance`):
+move months t[w] (the data, in whole numbers, is :mod:`planner.schedule.migration`):
 
 * ``window``: month(not_before) <= t[w] <= month(not_after), 0 <= t[w] <= T-1.
 * ``capacity-during`` (rules 2 and 1 month by month), for each room r and
@@ -57,7 +57,7 @@ better than the hint, and only with several workers (one worker: CP-SAT's
 deterministic time alone, so runs repeat exactly).
 
 When no schedule exists, the same model with every rule guarded by an
-assumption literal yields the conflicting rules (:mod:`planner.solver.core`).
+assumption literal yields the conflicting rules (:mod:`planner.cores`).
 """
 
 from __future__ import annotations
@@ -66,18 +66,19 @@ import itertools
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 from ortools.sat.python import cp_model
 
-from planner.calendar import Calendar
-from planner.graph import EstateGraph
-from planner.inventory.model import Inventory
+from planner import sat
+from planner.cores import Core, GuardKey, minimal_core
+from planner.inventory.graph import EstateGraph
+from planner.inventory.items import Inventory
+from planner.inventory.months import Calendar
 from planner.schedule.greedy import GreedySchedule, greedy_schedule
-from planner.schedule.instance import Instance, build_instance
+from planner.schedule.migration import Migration, build_migration
 from planner.schedule.pairs import Order, move_groups, order_rules
-from planner.solver.core import Core, minimal_core
-from planner.solver.vars import GuardKey
+from planner.schedule.result import Schedule
+from planner.target import Target
 
 METHODS = ("auto", "greedy", "cp-sat")
 """``auto``: the greedy schedule as CP-SAT's hint and fallback; ``greedy``: no CP-SAT
@@ -103,61 +104,8 @@ class Options:
     """One last[r, zone] variable per separation instead of a constraint per pair."""
 
 
-@dataclass(frozen=True)
-class Target:
-    """The target estate the schedule moves to."""
-
-    room_of: dict[str, str]
-    """Workload -> room in the plan."""
-    open_rooms: frozenset[str]
-    desk_of: dict[str, str]
-    """Organisation -> desk in the plan."""
-    open_desks: frozenset[str] = frozenset()
-    """Desks open in the plan: those serving someone, and any the solver keeps open
-    because closing it costs more than running it (default: the desks serving someone)."""
-
-    def __post_init__(self) -> None:
-        if not self.open_desks:
-            object.__setattr__(self, "open_desks", frozenset(self.desk_of.values()))
-
-
 @dataclass
-class Schedule:
-    """Months (indices) of the migration."""
-
-    status: str
-    """optimal | feasible | infeasible | unknown."""
-    move_month: dict[str, int] = field(default_factory=dict)
-    close_month: dict[str, int] = field(default_factory=dict)
-    """Room -> first month it no longer costs (closing rooms)."""
-    open_month: dict[str, int] = field(default_factory=dict)
-    """Candidate room -> month of its first move in."""
-    desk_switch_month: dict[str, int] = field(default_factory=dict)
-    """Organisation -> month it changes desk (only those that change)."""
-    desk_close_month: dict[str, int] = field(default_factory=dict)
-    move_groups: list[list[str]] = field(default_factory=list)
-    orders: list[Order] = field(default_factory=list)
-    wall_s: float = 0.0
-    gap: float | None = None
-    """(cost - bound) / cost of the months-dependent part of the discounted cost."""
-    explanation: list[str] = field(default_factory=list)
-    core: Core | None = None
-    method: str | None = None
-    """Which method produced the months: 'cp-sat' or 'greedy' (None when there are none)."""
-    cost: int | None = None
-    """The model's objective (pence, relative to each room's earliest month) of the schedule."""
-    bound: float | None = None
-    """CP-SAT's proven lower bound on ``cost`` (None when CP-SAT did not run)."""
-    greedy_cost: int | None = None
-    """The greedy schedule's objective (None when the greedy found none)."""
-    greedy_wall_s: float = 0.0
-    cp_wall_s: float = 0.0
-    stats: dict[str, Any] = field(default_factory=dict)
-    """Model size and search figures, for benchmarks."""
-
-
-@dataclass
-class _Built:
+class ScheduleModel:
     model: cp_model.CpModel
     t: dict[str, cp_model.IntVar]
     close: dict[str, cp_model.IntVar]
@@ -171,7 +119,7 @@ class _Built:
     """(last[r, zone], its leavers)."""
 
 
-def _build(inst: Instance, explain: bool, options: Options = Options()) -> _Built:
+def _build(inst: Migration, explain: bool, options: Options = Options()) -> ScheduleModel:
     m = cp_model.CpModel()
     T = inst.T
     guards: dict[GuardKey, cp_model.IntVar] = {}
@@ -278,14 +226,14 @@ def _build(inst: Instance, explain: bool, options: Options = Options()) -> _Buil
             m.add(o <= t[wid])
         open_[rid] = o
 
-    built = _Built(m, t, close, open_, guards, lasts=built_lasts)
+    built = ScheduleModel(m, t, close, open_, guards, lasts=built_lasts)
     if not explain:
         _objective(built, inst, options)
     return built
 
 
 def _order_encoded(
-    built: _Built, var: cp_model.IntVar, lo: int, hi: int, name: str
+    built: ScheduleModel, var: cp_model.IntVar, lo: int, hi: int, name: str
 ) -> list[cp_model.IntVar]:
     """Bits b[k] = [var > k] for k = lo..hi-1, so var = lo + sum_k b[k] and b[k] >= b[k+1]:
     any cost with increments step[k] = cost(k+1) - cost(k) is sum_k step[k] b[k], exact
@@ -313,7 +261,7 @@ def _fill(days: list[int], cap: int, months: list[int]) -> int:
     return total
 
 
-def _objective(built: _Built, inst: Instance, options: Options) -> None:
+def _objective(built: ScheduleModel, inst: Migration, options: Options) -> None:
     """Discounted cost in pence (see the module docstring), and the redundant bounds.
 
     Rooms are exact (order encoding of their close/open month). A move's
@@ -432,7 +380,7 @@ def _objective(built: _Built, inst: Instance, options: Options) -> None:
                     m.add_implication(bit(rule.first, k), bit(rule.second, k))
 
 
-def _hint(built: _Built, greedy: GreedySchedule) -> int:
+def _hint(built: ScheduleModel, greedy: GreedySchedule) -> int:
     """Hint every variable with the greedy schedule; returns how many were hinted."""
     values: dict[int, int] = {}
     for wid, var in built.t.items():
@@ -546,7 +494,7 @@ def schedule_migration(
     start = time.monotonic()
     cal = Calendar(inv.estate.start, inv.estate.horizon_years)
     orders = order_rules(inv, graph, target.room_of)
-    inst = build_instance(inv, cal, target.room_of, target.open_rooms, orders)
+    inst = build_migration(inv, cal, target.room_of, target.open_rooms, orders)
     result = Schedule(status="unknown", orders=orders, move_groups=move_groups(orders))
     result.desk_switch_month, result.desk_close_month = desk_months(inv, cal, target)
     result.stats = {"movers": len(inst.movers), "months": inst.T}
@@ -592,12 +540,12 @@ def schedule_migration(
         watcher = threading.Thread(target=stopper.watch, daemon=True)
         watcher.start()
         try:
-            code = solver.solve(built.model, stopper)
+            code = sat.run(solver, built.model, stopper)
         finally:
             stopper.done.set()
             watcher.join()
     else:
-        code = solver.solve(built.model)
+        code = sat.run(solver, built.model)
     result.cp_wall_s = time.monotonic() - t_cp
     result.stats["cp_status"] = solver.status_name(code)
     bound = solver.best_objective_bound if code != cp_model.INFEASIBLE else None

@@ -1,4 +1,4 @@
-"""Problems found in an inventory, each naming file, item and field, and saying how to fix it."""
+"""What is wrong in an inventory, each naming file, item and field, and saying how to fix it."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ class Location:
 
 
 @dataclass(frozen=True)
-class Problem:
+class Finding:
     """One thing wrong (error) or suspicious (warning) in an inventory."""
 
     severity: Severity
@@ -53,23 +53,23 @@ class Problem:
 
 
 @dataclass
-class Problems:
-    """An ordered collection of problems, collected before any is reported."""
+class Findings:
+    """An ordered collection of findings, collected before any is reported."""
 
-    items: list[Problem] = field(default_factory=list)
+    items: list[Finding] = field(default_factory=list)
 
-    def add(self, problem: Problem) -> None:
-        self.items.append(problem)
+    def add(self, finding: Finding) -> None:
+        self.items.append(finding)
 
-    def extend(self, problems: list[Problem]) -> None:
-        self.items.extend(problems)
+    def extend(self, findings: list[Finding]) -> None:
+        self.items.extend(findings)
 
     @property
-    def errors(self) -> list[Problem]:
+    def errors(self) -> list[Finding]:
         return [p for p in self.items if p.severity == "error"]
 
     @property
-    def warnings(self) -> list[Problem]:
+    def warnings(self) -> list[Finding]:
         return [p for p in self.items if p.severity == "warning"]
 
     def __len__(self) -> int:
@@ -79,7 +79,7 @@ class Problems:
 class InvalidEstate(Exception):
     """Raised by callers that need a valid estate (optimise, check) when it is not."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        errors = [p for p in problems if p.severity == "error"]
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        errors = [p for p in findings if p.severity == "error"]
         super().__init__(f"{len(errors)} error(s) in the estate")

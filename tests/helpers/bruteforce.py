@@ -1,7 +1,7 @@
 """An independent brute-force optimiser for small estates, and a generator of them.
 
-Nothing here imports the optimiser (``planner.problem``, ``planner.solver``,
-``planner.graph``, ``planner.schedule``, ``planner.geo``, ...): only the
+Nothing here imports the optimiser (``planner.target.translate``, ``planner.solver``,
+``planner.inventory.graph``, ``planner.schedule``, ``planner.inventory.geo``, ...): only the
 inventory models. Latency is this module's own Dijkstra, distance its own
 haversine, the horizon its own date arithmetic. ``tests/test_bruteforce.py``
 checks the imports.
@@ -42,8 +42,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from planner.inventory.load import Loaded
-from planner.inventory.model import (
+from planner.inventory.items import (
     Dependency,
     Estate,
     Inventory,
@@ -56,6 +55,7 @@ from planner.inventory.model import (
     Workload,
     Zone,
 )
+from planner.inventory.load import Loaded
 from planner.inventory.validate import validate
 
 EPS = 1e-9

@@ -150,7 +150,7 @@ def write(doc: Doc, directory: Path) -> Path:
 def load(directory: Path) -> Loaded:
     """Load and validate; fail the test if the estate has an error."""
     loaded = load_and_validate(directory)
-    errors = [p.render() for p in loaded.problems.errors]
+    errors = [p.render() for p in loaded.findings.errors]
     assert not errors, errors
     return loaded
 

@@ -1,6 +1,6 @@
 """Build the CP-SAT model of a :class:`~planner.solver.problem.Problem`.
 
-``build(problem)`` creates the variables (:mod:`planner.solver.vars`), then
+``build(problem)`` creates the variables (:mod:`planner.solver.variables`), then
 calls every constraint family of :data:`planner.solver.families.FAMILIES` in
 order, then adds the search hint (today's estate). ``build(problem,
 explain=True)`` builds the explanation variant: every rule guarded by an
@@ -9,21 +9,19 @@ assumption literal and no objective.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from ortools.sat.python import cp_model
 
 from planner.solver.families import FAMILIES
 from planner.solver.problem import Problem
-from planner.solver.vars import Built, create_variables
-
-if TYPE_CHECKING:
-    from planner.solver.solve import Solution
+from planner.solver.results import Solution
+from planner.solver.variables import FacilityModel, create_variables
 
 
 def build(
     problem: Problem, *, explain: bool = False, families: tuple[str, ...] | None = None
-) -> Built:
+) -> FacilityModel:
     """The model with every family (or only ``families``, for tests)."""
     model = cp_model.CpModel()
     model.name = problem.name
@@ -36,7 +34,7 @@ def build(
     return b
 
 
-def add_hint(b: Built) -> None:
+def add_hint(b: FacilityModel) -> None:
     """Hint today's estate: each workload where it is, existing rooms and desks open.
 
     A hint is only a starting point for the search; where today's estate breaks a
@@ -68,7 +66,7 @@ def add_hint(b: Built) -> None:
         m.add_hint(b.fte[d], min(fte, desk.seats))
 
 
-def replace_hint(b: Built, solution: Solution) -> None:
+def replace_hint(b: FacilityModel, solution: Solution) -> None:
     """Hint ``solution`` instead of today's estate (zone literals follow from it)."""
     p, m = b.problem, b.model
     m.clear_hints()
@@ -89,7 +87,7 @@ def replace_hint(b: Built, solution: Solution) -> None:
         m.add_hint(b.fte[d], solution.fte[d])
 
 
-def exclude_assignment(b: Built, assignment: list[int]) -> None:
+def exclude_assignment(b: FacilityModel, assignment: Sequence[int]) -> None:
     """Forbid exactly this assignment of every workload (a no-good cut):
 
         sum_w x[w, a(w)] <= |W| - 1

@@ -19,7 +19,7 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from planner.inventory.model import Inventory
+from planner.inventory.items import Inventory
 
 EPS = 1e-9
 EARTH_KM = 6371.0088

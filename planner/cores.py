@@ -1,6 +1,7 @@
-"""Infeasibility cores: which guarded rules conflict.
+"""Infeasibility cores: which guarded rules of a CP-SAT model conflict.
 
-The explanation model (``build(problem, explain=True)``) guards every rule with
+Used by the target model (:func:`planner.solver.find_core`) and the
+schedule (:mod:`planner.schedule`): an explanation model guards every rule with
 an assumption literal. CP-SAT's ``sufficient_assumptions_for_infeasibility``
 returns a subset of the assumptions that is infeasible on its own. That subset
 is then shrunk by deletion (drop a rule, re-solve with the rest assumed and the
@@ -14,13 +15,15 @@ not checked.
 from __future__ import annotations
 
 import time
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from planner.solver.model import build
-from planner.solver.problem import Problem
-from planner.solver.vars import GuardKey
+from planner import sat
+
+GuardKey = tuple[Hashable, ...]
+"""A guard's name and the index or id it applies to, e.g. ``(Guard.CAPACITY, 3)``."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ def _solve_with(
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit)
     solver.parameters.num_workers = workers
-    return int(solver.solve(model))
+    return int(sat.run(solver, model))
 
 
 def minimal_core(
@@ -69,7 +72,7 @@ def minimal_core(
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = workers
-    if solver.solve(model) != cp_model.INFEASIBLE:
+    if sat.run(solver, model) != cp_model.INFEASIBLE:
         model.clear_assumptions()
         return None
     reported = solver.sufficient_assumptions_for_infeasibility()
@@ -97,12 +100,6 @@ def minimal_core(
     )
     model.clear_assumptions()
     return Core(tuple(core), minimal and verified, verified)
-
-
-def find_core(problem: Problem, *, time_limit_s: float = 30.0, workers: int = 1) -> Core | None:
-    """The conflicting rules of a facility problem (its explanation model)."""
-    b = build(problem, explain=True)
-    return minimal_core(b.model, b.guards, time_limit_s=time_limit_s, workers=workers)
 
 
 def _remaining(start: float, limit: float) -> float:

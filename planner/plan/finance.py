@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from planner.inventory.model import Inventory
-from planner.problem import annuity_factor
-from planner.timeline import Timeline, desk_fte
+from planner.inventory.items import Inventory
+from planner.plan.timeline import Timeline, desk_fte
+from planner.target import annuity_factor
 
 ALLOCATION = (
     "rooms by the racks of the workloads in them (an empty room: its site's owner); "

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from planner.timeline import Timeline
+from planner.plan.timeline import Timeline
 
 
 def staff(tl: Timeline) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from functools import cached_property
 
 import networkx as nx
 
-from planner.inventory.model import Inventory, Room, Workload
+from planner.inventory.items import Inventory, Room, Workload
 
 UNREACHABLE = math.inf
 """Latency of a pair of sites with no path over the networks considered."""

@@ -37,12 +37,13 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from planner.calendar import Calendar
-from planner.geo import great_circle_km
-from planner.graph import EstateGraph
-from planner.inventory.model import Inventory
-from planner.inventory.model import Room as InvRoom
-from planner.inventory.model import Workload as InvWorkload
+from planner.inventory.geo import great_circle_km
+from planner.inventory.graph import EstateGraph
+from planner.inventory.items import Inventory
+from planner.inventory.items import Room as InvRoom
+from planner.inventory.items import Workload as InvWorkload
+from planner.inventory.months import Calendar
+from planner.solver.guards import Guard
 from planner.solver.problem import (
     AtMostOne,
     Desk,
@@ -58,6 +59,15 @@ COST_UNIT = 1 / PENCE
 EXPLAIN_FULL_LIMIT = 300_000
 """Largest workloads x rooms for which an explanation model lets every workload try every
 room; above it, only rooms its users can reach are tried (latency is then not named)."""
+
+
+EXCLUSION_GUARDS = {
+    "closing": Guard.CLOSING,
+    "accreditation": Guard.ACCREDITATION,
+    "unreachable": Guard.USER_LATENCY,
+    "latency": Guard.USER_LATENCY,
+}
+"""The guard of each reason :meth:`EstateGraph.exclusions` gives ('size' has none)."""
 
 
 def annuity_factor(years: int, rate: float) -> float:
@@ -131,7 +141,7 @@ def can_close(room: InvRoom, cal: Calendar) -> bool:
 
 def _blocked_rules(
     graph: EstateGraph, inv: Inventory, wid: str, rooms: Iterable[str]
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, Guard]]:
     """(room, rule) for each rule that rules the room out for the workload."""
     w = inv.workload[wid]
     cal = Calendar(inv.estate.start, inv.estate.horizon_years)
@@ -140,13 +150,13 @@ def _blocked_rules(
     for rid in rooms:
         room = inv.room[rid]
         if w.pinned and rid != w.room:
-            out.append((rid, "pinned"))
+            out.append((rid, Guard.PINNED))
         if stuck and rid != w.room:
-            out.append((rid, "cannot-move"))
+            out.append((rid, Guard.CANNOT_MOVE))
         for ex in graph.exclusions(w, room):
-            rule = {"unreachable": "latency"}.get(ex.rule, ex.rule)
-            if rule != "size":  # capacity rules out a room too small; no guard of its own
-                out.append((rid, rule))
+            guard = EXCLUSION_GUARDS.get(ex.rule)
+            if guard is not None:  # capacity rules out a room too small: no guard of its own
+                out.append((rid, guard))
     return out
 
 
@@ -203,7 +213,7 @@ def build_problem(
             allowed = [rid for rid in allowed if rid == w.room]
         move = pence(w.migration_cost)
         options = tuple((room_ix[rid], 0 if rid == w.room else move) for rid in allowed)
-        blocked: tuple[tuple[int, str], ...] = ()
+        blocked: tuple[tuple[int, Guard], ...] = ()
         if explain:
             if full_explain:
                 others = [rid for rid in all_ids if rid not in set(allowed)]

@@ -10,7 +10,7 @@ Variables (all 0/1 unless stated):
   ``fte[d]`` integer staff of desk d
 
 A guard is an assumption literal named by a stable key such as
-``("capacity", r)``. In a normal model :meth:`Built.guard` returns no literal,
+``("capacity", r)``. In a normal model :meth:`FacilityModel.guard` returns no literal,
 so constraints are unconditional; in an explanation model each key gets one
 Boolean that enforces its constraints and is passed to CP-SAT as an
 assumption, so an infeasible model yields a subset of keys that conflict.
@@ -23,13 +23,12 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from planner.cores import GuardKey
 from planner.solver.problem import Problem
-
-GuardKey = tuple[Hashable, ...]
 
 
 @dataclass
-class Built:
+class FacilityModel:
     """A CP-SAT model under construction (and then solved) for one problem."""
 
     problem: Problem
@@ -69,9 +68,9 @@ class Built:
         return out
 
 
-def create_variables(problem: Problem, model: cp_model.CpModel, explain: bool) -> Built:
+def create_variables(problem: Problem, model: cp_model.CpModel, explain: bool) -> FacilityModel:
     """Create open[r], x[w, r] (options, plus blocked rooms when explaining) and desk vars."""
-    b = Built(problem, model, explain)
+    b = FacilityModel(problem, model, explain)
     b.open = [model.new_bool_var(f"open[{room.id}]") for room in problem.rooms]
     b.by_room = [[] for _ in problem.rooms]
     for w, wl in enumerate(problem.workloads):

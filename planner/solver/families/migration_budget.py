@@ -10,10 +10,11 @@ target estate from choosing more moves than the horizon can hold.
 
 from __future__ import annotations
 
-from planner.solver.vars import Built
+from planner.solver.guards import Guard
+from planner.solver.variables import FacilityModel
 
 
-def add(b: Built) -> None:
+def add(b: FacilityModel) -> None:
     p = b.problem
     if p.move_budget is None:
         return
@@ -26,4 +27,4 @@ def add(b: Built) -> None:
                 terms.append(wl.move_days * var)
     if sum(wl.move_days for wl in p.workloads) <= p.move_budget or not terms:
         return
-    b.model.add(sum(terms) <= p.move_budget).only_enforce_if(b.guard("migration-budget"))
+    b.model.add(sum(terms) <= p.move_budget).only_enforce_if(b.guard(Guard.MIGRATION_BUDGET))

@@ -11,9 +11,10 @@ import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from planner.calendar import Calendar
-from planner.inventory.model import Inventory
-from planner.schedule import Schedule, Target
+from planner.inventory.items import Inventory
+from planner.inventory.months import Calendar
+from planner.schedule import Schedule
+from planner.target import Target
 
 EPS = 1e-9
 

@@ -1,0 +1,46 @@
+"""How a solve is run: time, workers, seed and the CP-SAT settings that matter.
+
+Reproducibility: with one worker the limit is CP-SAT's deterministic time
+(``max_deterministic_time``, roughly seconds of work), so the same problem,
+options and seed give the same answer on any machine; with more workers it is
+wall-clock time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NEIGHBOURHOOD_ABOVE = 100_000
+"""Estates with more assignment variables than this are solved by layers with the
+block search (generated estates of about 100 councils and more). Measured at 50
+councils (44,227 options, 60 s; docs/benchmarks.md): the whole model 144.50M with a
+3.4% gap, the layers 143.45M-144.88M with 4.1-7.3% (the room model gets half the
+time), so the threshold sits above it; at 150 councils the layers win clearly."""
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    time_limit_s: float = 60.0
+    workers: int = 2
+    seed: int = 0
+    linearization_level: int = 2
+    """CP-SAT linearization level: 2 puts every linking row x[w, r] <= open[r] in the LP,
+    which is the strong facility-location relaxation; 1 leaves the LP with the
+    aggregated rows only (docs/benchmarks.md: cap131 proven in 0.1 s at 2, no proof
+    in 10 s at 1). With several workers CP-SAT runs named subsolvers that set
+    their own level ('default_lp' sets 1); :func:`configure` gives 'default_lp'
+    this level too."""
+    log: bool = False
+    light_presolve_above: int = 50_000
+    """With more assignment variables than this, presolve runs once without probing or
+    big-overlap detection: on a 100 x 1000 benchmark that is the difference between a
+    first solution after 7 s and after 2 s (docs/benchmarks.md)."""
+    neighbourhood_above: int | None = None
+    """With more assignment variables than this (and no room limit), the room layer is
+    first improved block by block (:mod:`planner.solver.blocks`) for
+    ``neighbourhood_share`` of the time, and the whole model starts from the result;
+    None: never. Estates use :data:`NEIGHBOURHOOD_ABOVE`."""
+    neighbourhood_share: float = 0.5
+    cp_sat_params: str = ""
+    """Extra CP-SAT parameters in protobuf text format, applied last (for experiments,
+    e.g. ``"subsolvers: 'max_lp'"``); invalid text raises ValueError."""
