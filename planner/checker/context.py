@@ -66,9 +66,6 @@ class Ctx:
     def month_label(self, m: int) -> str:
         return self.cal.label(m)
 
-    def site_of_room(self, room: str) -> str:
-        return self.inv.room[room].site
-
     def owner_of_site(self, site: str) -> str:
         return self.inv.site[site].organisation
 
