@@ -19,6 +19,7 @@ import re
 import stat
 from base64 import b64encode
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -377,6 +378,18 @@ def test_html_is_self_contained(severnvale: dict[str, Any]) -> None:
     assert "url(" not in page
     assert re.findall(r"<script\b", page) == ["<script"]
     assert re.search(r"<link\b", page) is None
+
+
+def test_html_inlines_the_style_sheet_shipped_with_the_package(
+    severnvale: dict[str, Any],
+) -> None:
+    """report.css is package data (it ships in the wheel) and the page carries it whole."""
+    sheet = resources.files("planner.reports").joinpath("report.css")
+    assert sheet.is_file()
+    css = sheet.read_text(encoding="utf-8")
+    assert css.startswith(":root{")
+    assert css.endswith("}\n")
+    assert f"<style>\n{css}</style>" in report_html(severnvale)
 
 
 def test_html_csp_allows_exactly_its_script(severnvale: dict[str, Any]) -> None:

@@ -89,10 +89,12 @@ class PlanDiff:
 
 
 def _num(x: Any) -> Number:
+    """A number as float, None as None."""
     return None if x is None else float(x)
 
 
 def _decision_month(r: dict[str, Any]) -> str | None:
+    """The month a room closes or opens (None when it is kept or unused)."""
     if r["decision"] == "close":
         return r.get("close_month")
     if r["decision"] == "open":
@@ -101,26 +103,50 @@ def _decision_month(r: dict[str, Any]) -> str | None:
 
 
 def diff_plans(a: Plan, b: Plan, a_label: str = "A", b_label: str = "B") -> PlanDiff:
+    """What changed from plan ``a`` to plan ``b`` (plan.json dicts)."""
     va, vb = PlanView(a), PlanView(b)
-    d = PlanDiff(a_label, b_label, va, vb)
+    return PlanDiff(
+        a_label,
+        b_label,
+        va,
+        vb,
+        notes=_notes(va, vb),
+        headline=_headline(va, vb),
+        rooms=_room_changes(va, vb),
+        desks=_desk_changes(va, vb),
+        moves=_move_changes(va, vb),
+        money=_money(va, vb),
+        years=_years(va, vb),
+        partners=_partner_changes(va, vb),
+        staff=_staff(va, vb),
+    )
+
+
+def _notes(va: PlanView, vb: PlanView) -> list[str]:
+    """Different estates, different input files, the options that changed."""
+    notes = []
     if va.estate != vb.estate:
-        d.notes.append(f"The plans are for different estates: {va.estate!r} and {vb.estate!r}.")
-    sa, sb = a.get("inventory_sha256"), b.get("inventory_sha256")
+        notes.append(f"The plans are for different estates: {va.estate!r} and {vb.estate!r}.")
+    sa, sb = va.plan.get("inventory_sha256"), vb.plan.get("inventory_sha256")
     if sa and sb and sa != sb:
-        d.notes.append(
+        notes.append(
             "The estates' input files differ (inventory_sha256), so some changes "
             "may come from the inventory rather than the options."
         )
     oa, ob = va.options, vb.options
     changed_opts = [k for k in dict.fromkeys([*oa, *ob]) if oa.get(k) != ob.get(k)]
     if changed_opts:
-        d.notes.append(
+        notes.append(
             "Options changed: "
             + ", ".join(f"{k} {_opt(oa.get(k))} → {_opt(ob.get(k))}" for k in changed_opts)
             + "."
         )
+    return notes
 
-    d.headline = [
+
+def _headline(va: PlanView, vb: PlanView) -> list[MoneyRow]:
+    """Status, objective, rooms and desks after, workloads moved, waves."""
+    return [
         MoneyRow("Status", None, None, "text", va.status_text(), vb.status_text()),
         MoneyRow("Objective", va.objective, vb.objective),
         MoneyRow(
@@ -143,6 +169,10 @@ def diff_plans(a: Plan, b: Plan, a_label: str = "A", b_label: str = "B") -> Plan
         ),
     ]
 
+
+def _room_changes(va: PlanView, vb: PlanView) -> list[RoomChange]:
+    """The machine rooms whose decision or its month differs."""
+    out = []
     rooms_a = {r["id"]: r for r in va.rooms}
     rooms_b = {r["id"]: r for r in vb.rooms}
     for rid in dict.fromkeys([*rooms_a, *rooms_b]):
@@ -152,7 +182,13 @@ def diff_plans(a: Plan, b: Plan, a_label: str = "A", b_label: str = "B") -> Plan
         ma = None if ra is None else _decision_month(ra)
         mb = None if rb is None else _decision_month(rb)
         if (da, ma) != (db, mb):
-            d.rooms.append(RoomChange(rid, da, ma, db, mb))
+            out.append(RoomChange(rid, da, ma, db, mb))
+    return out
+
+
+def _desk_changes(va: PlanView, vb: PlanView) -> list[RoomChange]:
+    """The service desks whose decision or FTE differs (the FTE in place of a month)."""
+    out = []
     desks_a = {x["id"]: x for x in va.desks}
     desks_b = {x["id"]: x for x in vb.desks}
     for did in dict.fromkeys([*desks_a, *desks_b]):
@@ -162,7 +198,7 @@ def diff_plans(a: Plan, b: Plan, a_label: str = "A", b_label: str = "B") -> Plan
         fa = None if xa is None else xa.get("fte")
         fb = None if xb is None else xb.get("fte")
         if (da, fa) != (db, fb):
-            d.desks.append(
+            out.append(
                 RoomChange(
                     did,
                     da,
@@ -171,7 +207,12 @@ def diff_plans(a: Plan, b: Plan, a_label: str = "A", b_label: str = "B") -> Plan
                     None if fb is None else fmt.num(fb),
                 )
             )
+    return out
 
+
+def _move_changes(va: PlanView, vb: PlanView) -> list[MoveChange]:
+    """The workloads whose destination or month differs."""
+    out = []
     asg_a = {x["workload"]: x for x in va.assignments}
     asg_b = {x["workload"]: x for x in vb.assignments}
     for wid in dict.fromkeys([*asg_a, *asg_b]):
@@ -181,9 +222,13 @@ def diff_plans(a: Plan, b: Plan, a_label: str = "A", b_label: str = "B") -> Plan
         ma = None if xa is None else xa.get("month")
         mb = None if xb is None else xb.get("month")
         if (ta, ma) != (tb, mb):
-            d.moves.append(MoveChange(wid, ta, ma, tb, mb))
+            out.append(MoveChange(wid, ta, ma, tb, mb))
+    return out
 
-    d.money = [
+
+def _money(va: PlanView, vb: PlanView) -> list[MoneyRow]:
+    """Running costs, saving a year, one-off cost, NPV, total savings, payback."""
+    return [
         MoneyRow("Running cost a year today", va.baseline_steady, vb.baseline_steady),
         MoneyRow("Running cost a year in the plan", va.planned_steady, vb.planned_steady),
         MoneyRow("Saving a year", va.steady_saving, vb.steady_saving),
@@ -192,22 +237,30 @@ def diff_plans(a: Plan, b: Plan, a_label: str = "A", b_label: str = "B") -> Plan
         MoneyRow("Total savings over the horizon", va.total_savings, vb.total_savings),
         MoneyRow("Payback", None, None, "month", va.payback_month, vb.payback_month),
     ]
+
+
+def _years(va: PlanView, vb: PlanView) -> list[MoneyRow]:
+    """Savings in each financial year of either plan."""
     ya = {y["year"]: y for y in va.years}
     yb = {y["year"]: y for y in vb.years}
-    for label in sorted(dict.fromkeys([*ya, *yb])):
-        d.years.append(
-            MoneyRow(
-                label,
-                _num(ya.get(label, {}).get("savings")),
-                _num(yb.get(label, {}).get("savings")),
-            )
+    return [
+        MoneyRow(
+            label,
+            _num(ya.get(label, {}).get("savings")),
+            _num(yb.get(label, {}).get("savings")),
         )
+        for label in sorted(dict.fromkeys([*ya, *yb]))
+    ]
 
+
+def _partner_changes(va: PlanView, vb: PlanView) -> list[PartnerChange]:
+    """Each partner's saving a year and net over the horizon, and whether it is worse off."""
+    out = []
     org_a = {o["id"]: o for o in va.organisations}
     org_b = {o["id"]: o for o in vb.organisations}
     for oid in dict.fromkeys([*org_a, *org_b]):
         xa, xb = org_a.get(oid), org_b.get(oid)
-        d.partners.append(
+        out.append(
             PartnerChange(
                 oid,
                 None if xa is None else _num(xa.get("savings")),
@@ -218,22 +271,29 @@ def diff_plans(a: Plan, b: Plan, a_label: str = "A", b_label: str = "B") -> Plan
                 None if xb is None else vb.worse_off(xb),
             )
         )
+    return out
 
-    for label, key in (
-        ("Service desk FTE before", "desk_fte_before"),
-        ("Service desk FTE after", "desk_fte_after"),
-        ("Machine room FTE before", "ops_fte_before"),
-        ("Machine room FTE after", "ops_fte_after"),
-    ):
-        d.staff.append(MoneyRow(label, _num(va.staff.get(key)), _num(vb.staff.get(key)), "fte"))
-    return d
+
+def _staff(va: PlanView, vb: PlanView) -> list[MoneyRow]:
+    """Service desk and machine room FTE, before and after."""
+    return [
+        MoneyRow(label, _num(va.staff.get(key)), _num(vb.staff.get(key)), "fte")
+        for label, key in (
+            ("Service desk FTE before", "desk_fte_before"),
+            ("Service desk FTE after", "desk_fte_after"),
+            ("Machine room FTE before", "ops_fte_before"),
+            ("Machine room FTE after", "ops_fte_after"),
+        )
+    ]
 
 
 def _opt(x: Any) -> str:
+    """An option's value ('—' when unset)."""
     return fmt.DASH if x is None else str(x)
 
 
 def _int(x: int | None) -> Number:
+    """A count as float, None as None."""
     return None if x is None else float(x)
 
 
@@ -241,6 +301,7 @@ def _int(x: int | None) -> Number:
 
 
 def _value(row: MoneyRow, which: str) -> str:
+    """The row's figure in plan ``which`` ('a' or 'b'), formatted for its kind."""
     if row.kind == "text":
         return (row.a_text if which == "a" else row.b_text) or fmt.DASH
     if row.kind == "month":
@@ -252,6 +313,7 @@ def _value(row: MoneyRow, which: str) -> str:
 
 
 def _delta(row: MoneyRow) -> str:
+    """B - A, formatted for the row's kind ('' when nothing changed or it is unknown)."""
     if row.kind == "month":
         a, b = row.a_text, row.b_text
         if a and b and a != b:
@@ -269,12 +331,14 @@ def _delta(row: MoneyRow) -> str:
 
 
 def _where(to: str | None, month: str | None) -> str:
+    """Where a workload goes and when: 'room-b, Oct 2027', 'room-a (stays)'."""
     if to is None:
         return "(not in plan)"
     return f"{to}, {fmt.month(month)}" if month else f"{to} (stays)"
 
 
 def _decision(dec: str | None, month: str | None, desk: bool = False) -> str:
+    """A room's decision and month ('close Oct 2027'), a desk's and its FTE ('keep, 4 FTE')."""
     if dec is None:
         return "(not in plan)"
     if desk:
@@ -282,11 +346,101 @@ def _decision(dec: str | None, month: str | None, desk: bool = False) -> str:
     return f"{dec} {fmt.month(month)}" if month else dec
 
 
-def _worse(x: bool | None) -> str:
-    return "" if x is None else ("worse off" if x else "")
+def _gbp_delta(a: Number, b: Number) -> str:
+    """B - A in pounds, signed ('' when either is unknown or they round the same)."""
+    if a is None or b is None or round(b - a) == 0:
+        return ""
+    return fmt.gbp(b - a, signed=True)
+
+
+def _partner_flag(p: PartnerChange) -> str:
+    """'now worse off', 'no longer worse off', 'worse off in both' or ''."""
+    if p.a_worse != p.b_worse:
+        return "now worse off" if p.b_worse else ("no longer worse off" if p.a_worse else "")
+    return "worse off in both" if p.b_worse else ""
+
+
+def _changes(d: PlanDiff) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
+    """The rooms, desks and workloads that changed: (title, what, rows of (id, A, B))."""
+    out = []
+    if d.rooms:
+        out.append(
+            (
+                f"Rooms whose decision changed ({len(d.rooms)})",
+                "room",
+                [(r.id, _decision(r.a, r.a_month), _decision(r.b, r.b_month)) for r in d.rooms],
+            )
+        )
+    if d.desks:
+        out.append(
+            (
+                f"Desks whose decision changed ({len(d.desks)})",
+                "desk",
+                [
+                    (r.id, _decision(r.a, r.a_month, True), _decision(r.b, r.b_month, True))
+                    for r in d.desks
+                ],
+            )
+        )
+    if d.moves:
+        out.append(
+            (
+                f"Workloads whose destination or month changed ({len(d.moves)})",
+                "workload",
+                [
+                    (m.workload, _where(m.a_to, m.a_month), _where(m.b_to, m.b_month))
+                    for m in d.moves
+                ],
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------- terminal
+
+
+LOWER_IS_BETTER = {
+    "Objective",
+    "Running cost a year in the plan",
+    "One-off cost",
+    "Payback",
+    "Running cost a year today",
+}
+
+
+def diff_renderable(d: PlanDiff) -> RenderableType:
+    """The diff for the terminal."""
+    head = Text()
+    head.append("A: ", "bold")
+    head.append(f"{d.a_label}  ({d.a.estate}, {d.a.status_text()})\n")
+    head.append("B: ", "bold")
+    head.append(f"{d.b_label}  ({d.b.estate}, {d.b.status_text()})")
+    parts: list[RenderableType] = [head]
+    parts += [Text("note: " + n, style="yellow") for n in d.notes]
+    parts.append(_money_table("Headline", d.headline))
+    if d.same_decisions:
+        parts.append(Text("Same decisions: no room, desk or workload changed.", style="green"))
+    for title, what, rows in _changes(d):
+        t = _table(title, [(what, "left"), ("A", "left"), ("B", "left")])
+        for row in rows:
+            t.add_row(*(Text(x) for x in row))
+        parts.append(t)
+    parts.append(_money_table("Money", d.money))
+    if d.years:
+        parts.append(_money_table("Savings by financial year", d.years))
+    if d.partners:
+        parts.append(_partners_table(d.partners))
+    parts.append(_money_table("Staff", d.staff))
+    spaced: list[RenderableType] = []
+    for i, part in enumerate(parts):
+        if i > 0 and isinstance(part, Table):
+            spaced.append(Text(""))
+        spaced.append(part)
+    return Group(*spaced)
 
 
 def _table(title: str, cols: list[tuple[str, str]]) -> Table:
+    """A compact table with a bold title on the left."""
     t = Table(
         title=title,
         title_justify="left",
@@ -301,6 +455,7 @@ def _table(title: str, cols: list[tuple[str, str]]) -> Table:
 
 
 def _style_delta(text: str, good_when_negative: bool = False) -> Text:
+    """A change in green when it is good news, red when bad."""
     if not text or text in ("changed",):
         return Text(text)
     neg = text.startswith("-")
@@ -308,118 +463,49 @@ def _style_delta(text: str, good_when_negative: bool = False) -> Text:
     return Text(text, style="green" if good else "red")
 
 
-LOWER_IS_BETTER = {
-    "Objective",
-    "Running cost a year in the plan",
-    "One-off cost",
-    "Payback",
-    "Running cost a year today",
-}
-
-
-def diff_renderable(d: PlanDiff) -> RenderableType:
-    """The diff for the terminal."""
-    parts: list[RenderableType] = []
-    head = Text()
-    head.append("A: ", "bold")
-    head.append(f"{d.a_label}  ({d.a.estate}, {d.a.status_text()})\n")
-    head.append("B: ", "bold")
-    head.append(f"{d.b_label}  ({d.b.estate}, {d.b.status_text()})")
-    parts.append(head)
-    for n in d.notes:
-        parts.append(Text("note: " + n, style="yellow"))
-
-    def money_table(title: str, rows: list[MoneyRow]) -> Table:
-        t = _table(title, [("", "left"), ("A", "right"), ("B", "right"), ("B - A", "right")])
-        for r in rows:
-            t.add_row(
-                Text(r.label),
-                Text(_value(r, "a")),
-                Text(_value(r, "b")),
-                _style_delta(_delta(r), r.label in LOWER_IS_BETTER),
-            )
-        return t
-
-    parts.append(money_table("Headline", d.headline))
-    if d.same_decisions:
-        parts.append(Text("Same decisions: no room, desk or workload changed.", style="green"))
-    if d.rooms:
-        t = _table(
-            f"Rooms whose decision changed ({len(d.rooms)})",
-            [("room", "left"), ("A", "left"), ("B", "left")],
+def _money_table(title: str, rows: list[MoneyRow]) -> Table:
+    """Figures in A and B and the change, coloured by whether it is good news."""
+    t = _table(title, [("", "left"), ("A", "right"), ("B", "right"), ("B - A", "right")])
+    for r in rows:
+        t.add_row(
+            Text(r.label),
+            Text(_value(r, "a")),
+            Text(_value(r, "b")),
+            _style_delta(_delta(r), r.label in LOWER_IS_BETTER),
         )
-        for r in d.rooms:
-            t.add_row(Text(r.id), Text(_decision(r.a, r.a_month)), Text(_decision(r.b, r.b_month)))
-        parts.append(t)
-    if d.desks:
-        t = _table(
-            f"Desks whose decision changed ({len(d.desks)})",
-            [("desk", "left"), ("A", "left"), ("B", "left")],
-        )
-        for r in d.desks:
-            t.add_row(
-                Text(r.id),
-                Text(_decision(r.a, r.a_month, True)),
-                Text(_decision(r.b, r.b_month, True)),
-            )
-        parts.append(t)
-    if d.moves:
-        t = _table(
-            f"Workloads whose destination or month changed ({len(d.moves)})",
-            [("workload", "left"), ("A", "left"), ("B", "left")],
-        )
-        for m in d.moves:
-            t.add_row(
-                Text(m.workload), Text(_where(m.a_to, m.a_month)), Text(_where(m.b_to, m.b_month))
-            )
-        parts.append(t)
-    parts.append(money_table("Money", d.money))
-    if d.years:
-        parts.append(money_table("Savings by financial year", d.years))
-    if d.partners:
-        t = _table(
-            "Partners",
-            [
-                ("partner", "left"),
-                ("saving a year A", "right"),
-                ("B", "right"),
-                ("B - A", "right"),
-                ("net over horizon A", "right"),
-                ("B", "right"),
-                ("B - A", "right"),
-                ("", "left"),
-            ],
-        )
-        for p in d.partners:
-            flag = ""
-            if p.a_worse != p.b_worse:
-                flag = "now worse off" if p.b_worse else "no longer worse off" if p.a_worse else ""
-            elif p.b_worse:
-                flag = "worse off in both"
-            t.add_row(
-                Text(p.id),
-                fmt.gbp(p.a_saving),
-                fmt.gbp(p.b_saving),
-                _style_delta(_gbp_delta(p.a_saving, p.b_saving)),
-                fmt.gbp(p.a_horizon),
-                fmt.gbp(p.b_horizon),
-                _style_delta(_gbp_delta(p.a_horizon, p.b_horizon)),
-                Text(flag, style="bold red" if p.b_worse else "green"),
-            )
-        parts.append(t)
-    parts.append(money_table("Staff", d.staff))
-    spaced: list[RenderableType] = []
-    for i, part in enumerate(parts):
-        if i > 0 and isinstance(part, Table):
-            spaced.append(Text(""))
-        spaced.append(part)
-    return Group(*spaced)
+    return t
 
 
-def _gbp_delta(a: Number, b: Number) -> str:
-    if a is None or b is None or round(b - a) == 0:
-        return ""
-    return fmt.gbp(b - a, signed=True)
+def _partners_table(partners: list[PartnerChange]) -> Table:
+    """Each partner's saving a year and net over the horizon in A and B."""
+    t = _table(
+        "Partners",
+        [
+            ("partner", "left"),
+            ("saving a year A", "right"),
+            ("B", "right"),
+            ("B - A", "right"),
+            ("net over horizon A", "right"),
+            ("B", "right"),
+            ("B - A", "right"),
+            ("", "left"),
+        ],
+    )
+    for p in partners:
+        t.add_row(
+            Text(p.id),
+            fmt.gbp(p.a_saving),
+            fmt.gbp(p.b_saving),
+            _style_delta(_gbp_delta(p.a_saving, p.b_saving)),
+            fmt.gbp(p.a_horizon),
+            fmt.gbp(p.b_horizon),
+            _style_delta(_gbp_delta(p.a_horizon, p.b_horizon)),
+            Text(_partner_flag(p), style="bold red" if p.b_worse else "green"),
+        )
+    return t
+
+
+# ---------------------------------------------------------------- markdown
 
 
 def diff_markdown(d: PlanDiff) -> str:
@@ -433,80 +519,47 @@ def diff_markdown(d: PlanDiff) -> str:
     ]
     for n in d.notes:
         L += [f"> {md(n)}", ""]
-
-    def money(title: str, rows: list[MoneyRow]) -> None:
-        L.extend([f"## {title}", "", "|  | A | B | B - A |", "| --- | ---: | ---: | ---: |"])
-        for r in rows:
-            L.append(
-                f"| {md(r.label)} | {md(_value(r, 'a'))} | {md(_value(r, 'b'))} | {md(_delta(r))} |"
-            )
-        L.append("")
-
-    money("Headline", d.headline)
+    L += _md_money("Headline", d.headline)
     if d.same_decisions:
         L += ["Same decisions: no room, desk or workload changed.", ""]
-    if d.rooms:
-        L += [
-            f"## Rooms whose decision changed ({len(d.rooms)})",
-            "",
-            "| Room | A | B |",
-            "| --- | --- | --- |",
-        ]
-        L += [
-            f"| {md(r.id)} | {md(_decision(r.a, r.a_month))} | {md(_decision(r.b, r.b_month))} |"
-            for r in d.rooms
-        ]
+    for title, what, rows in _changes(d):
+        L += [f"## {title}", "", f"| {what.capitalize()} | A | B |", "| --- | --- | --- |"]
+        L += [f"| {md(x)} | {md(a)} | {md(b)} |" for x, a, b in rows]
         L.append("")
-    if d.desks:
-        L += [
-            f"## Desks whose decision changed ({len(d.desks)})",
-            "",
-            "| Desk | A | B |",
-            "| --- | --- | --- |",
-        ]
-        L += [
-            f"| {md(r.id)} | {md(_decision(r.a, r.a_month, True))} | "
-            f"{md(_decision(r.b, r.b_month, True))} |"
-            for r in d.desks
-        ]
-        L.append("")
-    if d.moves:
-        L += [
-            f"## Workloads whose destination or month changed ({len(d.moves)})",
-            "",
-            "| Workload | A | B |",
-            "| --- | --- | --- |",
-        ]
-        L += [
-            f"| {md(m.workload)} | {md(_where(m.a_to, m.a_month))} | "
-            f"{md(_where(m.b_to, m.b_month))} |"
-            for m in d.moves
-        ]
-        L.append("")
-    money("Money", d.money)
+    L += _md_money("Money", d.money)
     if d.years:
-        money("Savings by financial year", d.years)
+        L += _md_money("Savings by financial year", d.years)
     if d.partners:
-        L += [
-            "## Partners",
-            "",
-            "| Partner | Saving a year A | B | B - A | Net over horizon A | B | B - A | |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-        ]
-        for p in d.partners:
-            flag = ""
-            if p.a_worse != p.b_worse:
-                flag = (
-                    "now worse off" if p.b_worse else ("no longer worse off" if p.a_worse else "")
-                )
-            elif p.b_worse:
-                flag = "worse off in both"
-            L.append(
-                f"| {md(p.id)} | {fmt.gbp(p.a_saving)} | {fmt.gbp(p.b_saving)} | "
-                f"{_gbp_delta(p.a_saving, p.b_saving)} | {fmt.gbp(p.a_horizon)} | "
-                f"{fmt.gbp(p.b_horizon)} | {_gbp_delta(p.a_horizon, p.b_horizon)} | "
-                f"{flag} |"
-            )
-        L.append("")
-    money("Staff", d.staff)
+        L += _md_partners(d.partners)
+    L += _md_money("Staff", d.staff)
     return "\n".join(L)
+
+
+def _md_money(title: str, rows: list[MoneyRow]) -> list[str]:
+    """A section of figures in A and B and the change."""
+    L = [f"## {title}", "", "|  | A | B | B - A |", "| --- | ---: | ---: | ---: |"]
+    for r in rows:
+        L.append(
+            f"| {md(r.label)} | {md(_value(r, 'a'))} | {md(_value(r, 'b'))} | {md(_delta(r))} |"
+        )
+    L.append("")
+    return L
+
+
+def _md_partners(partners: list[PartnerChange]) -> list[str]:
+    """Each partner's saving a year and net over the horizon in A and B."""
+    L = [
+        "## Partners",
+        "",
+        "| Partner | Saving a year A | B | B - A | Net over horizon A | B | B - A | |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for p in partners:
+        L.append(
+            f"| {md(p.id)} | {fmt.gbp(p.a_saving)} | {fmt.gbp(p.b_saving)} | "
+            f"{_gbp_delta(p.a_saving, p.b_saving)} | {fmt.gbp(p.a_horizon)} | "
+            f"{fmt.gbp(p.b_horizon)} | {_gbp_delta(p.a_horizon, p.b_horizon)} | "
+            f"{_partner_flag(p)} |"
+        )
+    L.append("")
+    return L

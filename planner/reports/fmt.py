@@ -72,10 +72,6 @@ def plural(n: int, word: str, many: str = "") -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
-def pct(x: float | None, digits: int = 1) -> str:
-    return DASH if x is None else f"{x * 100:.{digits}f}%"
-
-
 def month(m: str | None) -> str:
     """'2027-10' -> 'Oct 2027'; None -> '—'."""
     if not m:
@@ -85,6 +81,7 @@ def month(m: str | None) -> str:
 
 
 def change_pct(before: float | None, after: float | None) -> str:
+    """'-23%': the change from ``before`` to ``after`` ('' when it cannot be said)."""
     if before is None or after is None or before == 0:
         return ""
     return f"{(after - before) / before * 100:+.0f}%"

@@ -68,7 +68,48 @@ def _month_states(v: PlanView) -> tuple[list[dict[str, set[str]]], int] | None:
     return states, last - first + 1
 
 
+@dataclass
+class _During:
+    """The migration month by month: the sets of zones sharing a room, where each pair of
+    zones first shares one, and every room that hosts each zone."""
+
+    sets: list[set[str]] = field(default_factory=list)
+    where: dict[str, dict[str, list[tuple[str, str]]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )
+    hosts: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    months: int = 0
+
+
+def _during(v: PlanView) -> _During:
+    """Who shares rooms during the migration (nothing when assignments lack their zone)."""
+    out = _During()
+    states = _month_states(v)
+    if states is None:
+        return out
+    month_states, out.months = states
+    first = min((month_index(a["month"]) for a in v.moves), default=0)
+    for k, st in enumerate(month_states):
+        for room, zs in st.items():
+            out.sets.append(zs)
+            for z in zs:
+                out.hosts[z].add(room)
+                for other in zs - {z}:
+                    out.where[z][other].append((month_str(first + k), room))
+    return out
+
+
+def _sharing(rooms_zones: list[set[str]], z: str) -> set[str]:
+    """The zones that share any room with zone ``z``."""
+    out: set[str] = set()
+    for zs in rooms_zones:
+        if z in zs:
+            out |= zs - {z}
+    return out
+
+
 def evidence(v: PlanView) -> Evidence:
+    """Each zone's rooms, the zones it shares with and its rule checks."""
     zone_info = {z["id"]: z for z in v.plan.get("zones") or []}
     separate = [tuple(p) for p in v.plan.get("separate") or [] if len(p) == 2]
     rules_recorded = "separate" in v.plan or bool(zone_info)
@@ -80,85 +121,67 @@ def evidence(v: PlanView) -> Evidence:
             before[z].append(r["id"])
         for z in r.get("zones_after") or []:
             after[z].append(r["id"])
-
-    def sharing(rooms_zones: list[set[str]], z: str) -> set[str]:
-        out: set[str] = set()
-        for zs in rooms_zones:
-            if z in zs:
-                out |= zs - {z}
-        return out
-
     end_before = [set(r.get("zones_before") or []) for r in v.rooms]
     end_after = [set(r.get("zones_after") or []) for r in v.rooms]
-    states = _month_states(v)
-    during_sets: list[set[str]] = []
-    months_checked = 0
-    # where each zone shares a room during the migration: zone -> other -> [(month, room)]
-    during_where: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    hosts_during: dict[str, set[str]] = defaultdict(set)
-    if states is not None:
-        month_states, months_checked = states
-        first = min((month_index(a["month"]) for a in v.moves), default=0)
-        for k, st in enumerate(month_states):
-            for room, zs in st.items():
-                during_sets.append(zs)
-                for z in zs:
-                    hosts_during[z].add(room)
-                    for other in zs - {z}:
-                        during_where[z][other].append((month_str(first + k), room))
-
+    during = _during(v)
     out = []
     for z in v.zone_ids():
         info: dict[str, Any] = zone_info.get(z, {})
         requires = info.get("requires")
-        isolation = info.get("isolation")
         ev = ZoneEvidence(
             zone=z,
             name=info.get("name"),
             requires=list(requires) if requires is not None else None,
-            isolation=isolation,
+            isolation=info.get("isolation"),
             rooms_before=[(r, acc.get(r, [])) for r in before.get(z, [])],
             rooms_after=[(r, acc.get(r, [])) for r in after.get(z, [])],
-            shares_before=sorted(sharing(end_before, z)),
-            shares_during=sorted(sharing(during_sets, z)),
-            shares_after=sorted(sharing(end_after, z)),
+            shares_before=sorted(_sharing(end_before, z)),
+            shares_during=sorted(_sharing(during.sets, z)),
+            shares_after=sorted(_sharing(end_after, z)),
         )
-        shared_any = set(ev.shares_during) | set(ev.shares_after)
-        for a, b in separate:
-            if z not in (a, b):
-                continue
-            other = b if z == a else a
-            if other in shared_any:
-                where = during_where[z].get(other) or []
-                detail = f" (first in {where[0][1]}, {fmt.month(where[0][0])})" if where else ""
-                ev.checks.append(
-                    Check(False, f"shares a room with {other}{detail}, but separate: [{a}, {b}]")
-                )
-            else:
-                ev.checks.append(
-                    Check(True, f"never shares a room with {other} (separate: [{a}, {b}])")
-                )
-        if isolation == "room":
-            if shared_any:
-                ev.checks.append(
-                    Check(
-                        False,
-                        "isolation: room, but shares a room with " + ", ".join(sorted(shared_any)),
-                    )
-                )
-            else:
-                ev.checks.append(Check(True, "isolation: room; shares no room with another zone"))
-        if requires:
-            hosts = {r for r, _ in ev.rooms_after} | hosts_during.get(z, set())
-            missing = sorted(r for r in hosts if r in acc and not set(requires) <= set(acc[r]))
-            need = ", ".join(requires)
-            if missing:
-                ev.checks.append(
-                    Check(False, f"requires {need}, not held by " + ", ".join(missing))
-                )
-            else:
-                ev.checks.append(Check(True, f"every room hosting it holds {need}"))
+        ev.checks = _checks(ev, separate, acc, during)
         out.append(ev)
-    return Evidence(out, months_checked, rules_recorded)
+    return Evidence(out, during.months, rules_recorded)
+
+
+def _checks(
+    ev: ZoneEvidence,
+    separate: list[tuple[str, ...]],
+    acc: dict[str, list[str]],
+    during: _During,
+) -> list[Check]:
+    """The zone's rules, each held or broken: separate pairs, isolation, accreditations."""
+    z = ev.zone
+    checks = []
+    shared_any = set(ev.shares_during) | set(ev.shares_after)
+    for a, b in separate:
+        if z not in (a, b):
+            continue
+        other = b if z == a else a
+        if other in shared_any:
+            where = during.where[z].get(other) or []
+            detail = f" (first in {where[0][1]}, {fmt.month(where[0][0])})" if where else ""
+            checks.append(
+                Check(False, f"shares a room with {other}{detail}, but separate: [{a}, {b}]")
+            )
+        else:
+            checks.append(Check(True, f"never shares a room with {other} (separate: [{a}, {b}])"))
+    if ev.isolation == "room":
+        if shared_any:
+            checks.append(
+                Check(
+                    False,
+                    "isolation: room, but shares a room with " + ", ".join(sorted(shared_any)),
+                )
+            )
+        else:
+            checks.append(Check(True, "isolation: room; shares no room with another zone"))
+    if ev.requires:
+        hosts = {r for r, _ in ev.rooms_after} | during.hosts.get(z, set())
+        missing = sorted(r for r in hosts if r in acc and not set(ev.requires) <= set(acc[r]))
+        need = ", ".join(ev.requires)
+        if missing:
+            checks.append(Check(False, f"requires {need}, not held by " + ", ".join(missing)))
+        else:
+            checks.append(Check(True, f"every room hosting it holds {need}"))
+    return checks

@@ -14,110 +14,15 @@ from rich.text import Text
 from planner.reports import fmt
 from planner.reports.fmt import md
 from planner.reports.plan import Plan, PlanView, month_index
-
-DECISION_WORDS = {"keep": "keep", "close": "close", "open": "open (new)", "unused": "not used"}
-
-
-def headline_rows(v: PlanView) -> list[tuple[str, str, str, str]]:
-    """(what, before, after, change) rows of the before/after table."""
-    rows: list[tuple[str, str, str, str]] = []
-    rc, dc = v.rooms_count, v.desks_count
-    if rc.before is not None:
-        rows.append(
-            (
-                "Machine rooms",
-                str(rc.before),
-                str(rc.after),
-                fmt.num(None if rc.after is None else rc.after - rc.before, signed=True),
-            )
-        )
-    if dc.before is not None:
-        rows.append(
-            (
-                "Service desks",
-                str(dc.before),
-                str(dc.after),
-                fmt.num(None if dc.after is None else dc.after - dc.before, signed=True),
-            )
-        )
-    b, p = v.baseline_steady, v.planned_steady
-    change = ""
-    if b is not None and p is not None:
-        change = fmt.gbp(p - b, signed=True)
-        pc = fmt.change_pct(b, p)
-        change += f" ({pc})" if pc else ""
-    rows.append(("Running cost a year", fmt.gbp(b), fmt.gbp(p), change))
-    s = v.staff
-    for label, key in (
-        ("Service desk staff (FTE)", "desk_fte"),
-        ("Machine room staff (FTE)", "ops_fte"),
-    ):
-        before, after = s.get(f"{key}_before"), s.get(f"{key}_after")
-        if before is None and after is None:
-            continue
-        diff = None if before is None or after is None else after - before
-        rows.append((label, fmt.num(before), fmt.num(after), fmt.num(diff, signed=True)))
-    return rows
-
-
-def status_sentence(v: PlanView) -> str:
-    text = _status_sentence(v)
-    if v.feasible and v.solver.get("schedule_status") == "feasible":
-        text += (
-            " The month-by-month schedule meets every rule but is not proven the best;"
-            " another order of moves might bring some savings forward."
-        )
-    return text
-
-
-def _status_sentence(v: PlanView) -> str:
-    if v.status == "optimal":
-        return "Optimal plan: no cheaper plan meets every rule (proven by the solver)."
-    if v.status == "feasible":
-        gap = v.gap
-        if gap is None:
-            return (
-                "Feasible plan: it meets every rule; the solver did not prove it is the cheapest."
-            )
-        return (
-            f"Feasible plan: it meets every rule and is within {gap * 100:.2f}% of the "
-            "cheapest possible (the solver's proven bound)."
-        )
-    if v.status == "infeasible":
-        return "No feasible plan: the estate's rules and the options conflict (see why below)."
-    return "No plan: the solver found none within its time limit (status unknown)."
-
-
-def one_off_text(v: PlanView) -> str:
-    parts = []
-    labels = {
-        "migration": "moving systems",
-        "room_closure": "closing rooms",
-        "room_opening": "opening rooms",
-        "desk_closure": "closing desks",
-    }
-    for key, amount in (v.costs.get("one_off_breakdown") or {}).items():
-        if amount:
-            parts.append(f"{labels.get(key, key.replace('_', ' '))} {fmt.gbp(amount)}")
-    return fmt.gbp(v.one_off) + (f" ({', '.join(parts)})" if parts else "")
-
-
-def payback_text(v: PlanView) -> str:
-    p = v.payback_month
-    if p is None:
-        return "not within the plan's horizon" if v.years else fmt.DASH
-    n = v.month_number(p)
-    return fmt.month(p) + (f" (month {n} of the plan)" if n is not None else "")
-
-
-def npv_label(v: PlanView) -> str:
-    h, r = v.horizon_years, v.discount_rate
-    bits = []
-    if h is not None:
-        bits.append(f"{h} years")
-    if r is not None:
-        bits.append(f"{r * 100:g}% discount rate")
-    return "Net present value of the savings" + (f" ({', '.join(bits)})" if bits else "")
+from planner.reports.wording import (
+    DECISION_WORDS,
+    headline_rows,
+    month_span,
+    npv_label,
+    one_off_text,
+    payback_text,
+    status_sentence,
+)
 
 
 def move_routes(v: PlanView) -> list[dict[str, Any]]:
@@ -138,14 +43,6 @@ def move_routes(v: PlanView) -> list[dict[str, Any]]:
     return out
 
 
-def month_span(months: list[str]) -> str:
-    if not months:
-        return fmt.DASH
-    if len(months) == 1:
-        return fmt.month(months[0])
-    return f"{fmt.month(months[0])} – {fmt.month(months[-1])}"
-
-
 # ---------------------------------------------------------------- markdown
 
 
@@ -160,6 +57,25 @@ def _table(header: list[str], rows: list[list[str]], align: str) -> list[str]:
 def summary_markdown(plan: Plan) -> str:
     """The text of summary.md."""
     v = PlanView(plan)
+    L = _md_title(v)
+    if not v.feasible:
+        return "\n".join(L + _md_no_plan(v)) + "\n"
+    for section in (
+        _md_before_after,
+        _md_years,
+        _md_partners,
+        _md_staff,
+        _md_rooms,
+        _md_desks,
+        _md_moves,
+    ):
+        L += section(v)
+    return "\n".join(L)
+
+
+def _md_title(v: PlanView) -> list[str]:
+    """The estate, what the solver proved, the objective, when and how the plan was made."""
+    plan = v.plan
     L: list[str] = [f"# {md(v.estate)}: consolidation plan", ""]
     meta = []
     if plan.get("created"):
@@ -174,20 +90,26 @@ def summary_markdown(plan: Plan) -> str:
         L += [f"Objective (one-off cost + discounted running costs): {fmt.gbp(v.objective)}.", ""]
     if meta:
         L += ["_" + "; ".join(meta) + "_", ""]
+    return L
 
-    if not v.feasible:
-        L += ["## Why there is no plan", ""]
-        L += [f"- {md(s)}" for s in v.explanation] or ["- (the plan gives no explanation)"]
-        L += ["", f"Today's running cost: {fmt.gbp(v.baseline_steady)} a year."]
-        s = v.staff
-        if s.get("desk_fte_before") is not None or s.get("ops_fte_before") is not None:
-            L.append(
-                f"Today's staff: {fmt.num(s.get('desk_fte_before'))} service desk FTE, "
-                f"{fmt.num(s.get('ops_fte_before'))} machine room FTE."
-            )
-        return "\n".join(L) + "\n"
 
-    L += ["## Before and after", ""]
+def _md_no_plan(v: PlanView) -> list[str]:
+    """Why there is no plan, and today's running cost and staff."""
+    L = ["## Why there is no plan", ""]
+    L += [f"- {md(s)}" for s in v.explanation] or ["- (the plan gives no explanation)"]
+    L += ["", f"Today's running cost: {fmt.gbp(v.baseline_steady)} a year."]
+    s = v.staff
+    if s.get("desk_fte_before") is not None or s.get("ops_fte_before") is not None:
+        L.append(
+            f"Today's staff: {fmt.num(s.get('desk_fte_before'))} service desk FTE, "
+            f"{fmt.num(s.get('ops_fte_before'))} machine room FTE."
+        )
+    return L
+
+
+def _md_before_after(v: PlanView) -> list[str]:
+    """Rooms, desks, running cost and staff before and after; one-off cost, NPV, payback."""
+    L = ["## Before and after", ""]
     L += _table(["", "Before", "After", "Change"], [list(r) for r in headline_rows(v)], "lrrr")
     L += [
         "",
@@ -198,115 +120,138 @@ def summary_markdown(plan: Plan) -> str:
         f"- **Payback:** {payback_text(v)}",
         "",
     ]
+    return L
 
-    if v.years:
-        L += ["## Savings by financial year", ""]
-        rows = []
-        cum = v.cumulative()
-        for y, c in zip(v.years, cum, strict=True):
-            months = y.get("months")
-            label = md(y["year"]) + (f" ({months} months)" if months not in (None, 12) else "")
-            rows.append(
-                [
-                    label,
-                    fmt.gbp(y["baseline"]),
-                    fmt.gbp(y["planned"]),
-                    fmt.gbp(y["one_off"]),
-                    fmt.gbp(y["savings"]),
-                    fmt.gbp(c),
-                ]
-            )
+
+def _md_years(v: PlanView) -> list[str]:
+    """Costs and savings by financial year, with the totals ([] without years)."""
+    if not v.years:
+        return []
+    rows = []
+    for y, c in zip(v.years, v.cumulative(), strict=True):
+        months = y.get("months")
+        label = md(y["year"]) + (f" ({months} months)" if months not in (None, 12) else "")
         rows.append(
             [
-                "**Total**",
-                fmt.gbp(sum(y["baseline"] for y in v.years)),
-                fmt.gbp(sum(y["planned"] for y in v.years)),
-                fmt.gbp(sum(y["one_off"] for y in v.years)),
-                f"**{fmt.gbp(sum(y['savings'] for y in v.years))}**",
-                "",
+                label,
+                fmt.gbp(y["baseline"]),
+                fmt.gbp(y["planned"]),
+                fmt.gbp(y["one_off"]),
+                fmt.gbp(y["savings"]),
+                fmt.gbp(c),
             ]
         )
-        L += _table(
+    rows.append(
+        [
+            "**Total**",
+            fmt.gbp(sum(y["baseline"] for y in v.years)),
+            fmt.gbp(sum(y["planned"] for y in v.years)),
+            fmt.gbp(sum(y["one_off"] for y in v.years)),
+            f"**{fmt.gbp(sum(y['savings'] for y in v.years))}**",
+            "",
+        ]
+    )
+    return [
+        "## Savings by financial year",
+        "",
+        *_table(
             ["Year", "Today's estate", "Plan", "One-off", "Savings", "Cumulative"], rows, "lrrrrr"
-        )
-        L += ["", "Savings = today's running cost - the plan's running cost - one-off costs.", ""]
+        ),
+        "",
+        "Savings = today's running cost - the plan's running cost - one-off costs.",
+        "",
+    ]
 
-    if v.organisations:
-        L += ["## Partners", ""]
-        rows = []
-        worse = []
-        for o in v.organisations:
-            flag = "**worse off**" if v.worse_off(o) else ""
-            if v.worse_off(o):
-                worse.append(o.get("name") or o["id"])
-            rows.append(
-                [
-                    md(o.get("name") or o["id"]),
-                    fmt.gbp(o["baseline"]),
-                    fmt.gbp(o["planned"]),
-                    fmt.gbp(o["savings"]),
-                    fmt.gbp(o.get("one_off")),
-                    fmt.gbp(o.get("horizon_savings")),
-                    flag,
-                ]
-            )
-        L += _table(
+
+def _md_partners(v: PlanView) -> list[str]:
+    """Each partner's costs and savings; who is worse off; how costs are shared."""
+    if not v.organisations:
+        return []
+    rows = []
+    worse = []
+    for o in v.organisations:
+        flag = "**worse off**" if v.worse_off(o) else ""
+        if v.worse_off(o):
+            worse.append(o.get("name") or o["id"])
+        rows.append(
             [
-                "Partner",
-                "Cost a year today",
-                "Cost a year after",
-                "Saving a year",
-                "One-off share",
-                "Net over horizon",
-                "",
-            ],
-            rows,
-            "lrrrrrl",
+                md(o.get("name") or o["id"]),
+                fmt.gbp(o["baseline"]),
+                fmt.gbp(o["planned"]),
+                fmt.gbp(o["savings"]),
+                fmt.gbp(o.get("one_off")),
+                fmt.gbp(o.get("horizon_savings")),
+                flag,
+            ]
         )
-        L.append("")
-        if worse:
-            L.append(
-                f"**{fmt.plural(len(worse), 'partner')} worse off over the horizon:** "
-                + ", ".join(md(w) for w in worse)
-                + (
-                    ". Its share of one-off costs exceeds its"
-                    if len(worse) == 1
-                    else ". Their shares of one-off costs exceed their"
-                )
-                + " running-cost savings within the horizon."
+    L = ["## Partners", ""]
+    L += _table(
+        [
+            "Partner",
+            "Cost a year today",
+            "Cost a year after",
+            "Saving a year",
+            "One-off share",
+            "Net over horizon",
+            "",
+        ],
+        rows,
+        "lrrrrrl",
+    )
+    L.append("")
+    if worse:
+        L.append(
+            f"**{fmt.plural(len(worse), 'partner')} worse off over the horizon:** "
+            + ", ".join(md(w) for w in worse)
+            + (
+                ". Its share of one-off costs exceeds its"
+                if len(worse) == 1
+                else ". Their shares of one-off costs exceed their"
             )
-        else:
-            L.append("No partner is worse off over the horizon.")
-        if v.finance.get("allocation"):
-            L.append(f"Costs shared: {md(v.finance['allocation'])}.")
-        L.append("")
+            + " running-cost savings within the horizon."
+        )
+    else:
+        L.append("No partner is worse off over the horizon.")
+    if v.finance.get("allocation"):
+        L.append(f"Costs shared: {md(v.finance['allocation'])}.")
+    L.append("")
+    return L
 
+
+def _md_staff(v: PlanView) -> list[str]:
+    """Each partner's posts before and after, transfers, removals and additions."""
     by_org = v.staff.get("by_organisation") or []
-    if by_org:
-        L += ["## Staff (posts on each partner's sites, FTE)", ""]
-        rows = []
-        for s in by_org:
-            before = (s.get("desk_fte_before") or 0) + (s.get("ops_fte_before") or 0)
-            after = (s.get("desk_fte_after") or 0) + (s.get("ops_fte_after") or 0)
-            rows.append(
-                [
-                    md(v.org_name(s.get("id", "")) or s.get("id", "")),
-                    fmt.num(before),
-                    fmt.num(after),
-                    fmt.num(s.get("transfer_out")),
-                    fmt.num(s.get("transfer_in")),
-                    fmt.num(s.get("removed")),
-                    fmt.num(s.get("added")),
-                ]
-            )
-        L += _table(
+    if not by_org:
+        return []
+    rows = []
+    for s in by_org:
+        before = (s.get("desk_fte_before") or 0) + (s.get("ops_fte_before") or 0)
+        after = (s.get("desk_fte_after") or 0) + (s.get("ops_fte_after") or 0)
+        rows.append(
+            [
+                md(v.org_name(s.get("id", "")) or s.get("id", "")),
+                fmt.num(before),
+                fmt.num(after),
+                fmt.num(s.get("transfer_out")),
+                fmt.num(s.get("transfer_in")),
+                fmt.num(s.get("removed")),
+                fmt.num(s.get("added")),
+            ]
+        )
+    return [
+        "## Staff (posts on each partner's sites, FTE)",
+        "",
+        *_table(
             ["Partner", "Before", "After", "Transfer out", "Transfer in", "Removed", "Added"],
             rows,
             "lrrrrrr",
-        )
-        L.append("")
+        ),
+        "",
+    ]
 
-    L += ["## Machine rooms", ""]
+
+def _md_rooms(v: PlanView) -> list[str]:
+    """Each machine room's decision, from when, and the main reason."""
     rows = []
     for r in v.rooms:
         when = ""
@@ -315,31 +260,45 @@ def summary_markdown(plan: Plan) -> str:
         elif r["decision"] == "open":
             when = "from " + fmt.month(r.get("open_month"))
         rows.append([md(r["id"]), DECISION_WORDS[r["decision"]], when, md(r.get("reason") or "")])
-    L += _table(["Room", "Decision", "When", "Main reason"], rows, "llll")
-    L.append("")
+    return [
+        "## Machine rooms",
+        "",
+        *_table(["Room", "Decision", "When", "Main reason"], rows, "llll"),
+        "",
+    ]
 
-    if v.desks:
-        L += ["## Service desks", ""]
-        rows = []
-        for d in v.desks:
-            when = "from " + fmt.month(d.get("close_month")) if d["decision"] == "close" else ""
-            rows.append(
-                [
-                    md(d["id"]),
-                    d["decision"],
-                    when,
-                    fmt.num(d.get("fte_before")),
-                    fmt.num(d.get("fte")),
-                    md(d.get("reason") or ""),
-                ]
-            )
-        L += _table(
-            ["Desk", "Decision", "When", "FTE before", "FTE after", "Main reason"], rows, "lllrrl"
+
+def _md_desks(v: PlanView) -> list[str]:
+    """Each service desk's decision, from when, FTE and the main reason ([] without desks)."""
+    if not v.desks:
+        return []
+    rows = []
+    for d in v.desks:
+        when = "from " + fmt.month(d.get("close_month")) if d["decision"] == "close" else ""
+        rows.append(
+            [
+                md(d["id"]),
+                d["decision"],
+                when,
+                fmt.num(d.get("fte_before")),
+                fmt.num(d.get("fte")),
+                md(d.get("reason") or ""),
+            ]
         )
-        L.append("")
+    return [
+        "## Service desks",
+        "",
+        *_table(
+            ["Desk", "Decision", "When", "FTE before", "FTE after", "Main reason"], rows, "lllrrl"
+        ),
+        "",
+    ]
 
+
+def _md_moves(v: PlanView) -> list[str]:
+    """The moves by route (from room → to room), and why, in order of their first month."""
     moves = v.moves
-    L += [
+    L = [
         f"## Moves: {fmt.plural(len(moves), 'workload')} in {fmt.plural(len(v.waves), 'wave')}"
         + (
             f", {month_span(sorted({a['month'] for a in moves}, key=month_index))}" if moves else ""
@@ -362,7 +321,7 @@ def summary_markdown(plan: Plan) -> str:
             reason = md(r["reason"]) if r["reason"] else "(no reason given)"
             L.append(f"  - {names}: {reason}")
     L.append("")
-    return "\n".join(L)
+    return L
 
 
 # ---------------------------------------------------------------- terminal
@@ -377,19 +336,44 @@ def _t(s: object, style: str = "") -> Text:
 def terminal_summary(plan: Plan) -> RenderableType:
     """The headline and tables of a plan for the console (compact)."""
     v = PlanView(plan)
-    parts: list[RenderableType] = []
     status_style = {"optimal": "bold green", "feasible": "bold yellow"}.get(v.status, "bold red")
     head = Text.assemble((v.estate, "bold"), "  ", (v.status_text(), status_style))
     if v.objective is not None:
         head.append(f"  objective {fmt.gbp(v.objective)}")
     if not v.feasible:
-        body = Text(no_wrap=False, overflow="fold")
-        for s in v.explanation or ["(the plan gives no explanation)"]:
-            body.append("• " + s + "\n")
-        body.append(f"Today's running cost: {fmt.gbp(v.baseline_steady)} a year.")
-        parts.append(Panel(body, title=head, title_align="left", border_style="red"))
-        return Group(*parts)
+        return Group(_console_no_plan(v, head))
+    parts: list[RenderableType] = [_console_headline(v, head)]
+    if v.years:
+        parts.append(_console_years(v))
+    if v.organisations:
+        parts.append(_console_partners(v))
+    if any(r["decision"] in ("close", "open") for r in v.rooms):
+        parts.append(_console_rooms(v))
+    return Group(*parts)
 
+
+def _console_table(title: str) -> Table:
+    """A compact table with its title on the left."""
+    return Table(
+        title=title,
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        show_edge=False,
+        pad_edge=False,
+    )
+
+
+def _console_no_plan(v: PlanView, head: Text) -> Panel:
+    """Why there is no plan, and today's running cost (a red panel)."""
+    body = Text(no_wrap=False, overflow="fold")
+    for s in v.explanation or ["(the plan gives no explanation)"]:
+        body.append("• " + s + "\n")
+    body.append(f"Today's running cost: {fmt.gbp(v.baseline_steady)} a year.")
+    return Panel(body, title=head, title_align="left", border_style="red")
+
+
+def _console_headline(v: PlanView, head: Text) -> Panel:
+    """Before and after, one-off cost, NPV, payback and the moves (a blue panel)."""
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for col, j in (("", "left"), ("before", "right"), ("after", "right"), ("change", "right")):
         t.add_column(col, justify=j)  # type: ignore[arg-type]
@@ -409,81 +393,69 @@ def terminal_summary(plan: Plan) -> RenderableType:
         f"{fmt.plural(len(moves), 'workload')} in {fmt.plural(len(v.waves), 'wave')}"
         + (f", {span}" if moves else "")
     )
-    parts.append(Panel(Group(t, money), title=head, title_align="left", border_style="blue"))
+    return Panel(Group(t, money), title=head, title_align="left", border_style="blue")
 
-    if v.years:
-        yt = Table(
-            title="Savings by financial year",
-            box=box.SIMPLE_HEAD,
-            title_justify="left",
-            show_edge=False,
-            pad_edge=False,
-        )
-        for col in ("year", "today", "plan", "one-off", "savings", "cumulative"):
-            yt.add_column(col, justify="left" if col == "year" else "right")
-        for y, c in zip(v.years, v.cumulative(), strict=True):
-            sav = y["savings"]
-            yt.add_row(
-                _t(y["year"]),
-                fmt.gbp(y["baseline"]),
-                fmt.gbp(y["planned"]),
-                fmt.gbp(y["one_off"]),
-                _t(fmt.gbp(sav), "red" if sav < 0 else "green"),
-                _t(fmt.gbp(c), "red" if c < 0 else ""),
-            )
-        parts.append(yt)
 
-    if v.organisations:
-        ot = Table(
-            title="Partners",
-            box=box.SIMPLE_HEAD,
-            title_justify="left",
-            show_edge=False,
-            pad_edge=False,
+def _console_years(v: PlanView) -> Table:
+    """Costs and savings by financial year (losses in red)."""
+    yt = _console_table("Savings by financial year")
+    for col in ("year", "today", "plan", "one-off", "savings", "cumulative"):
+        yt.add_column(col, justify="left" if col == "year" else "right")
+    for y, c in zip(v.years, v.cumulative(), strict=True):
+        sav = y["savings"]
+        yt.add_row(
+            _t(y["year"]),
+            fmt.gbp(y["baseline"]),
+            fmt.gbp(y["planned"]),
+            fmt.gbp(y["one_off"]),
+            _t(fmt.gbp(sav), "red" if sav < 0 else "green"),
+            _t(fmt.gbp(c), "red" if c < 0 else ""),
         )
-        for col in (
-            "partner",
-            "a year today",
-            "a year after",
-            "saving a year",
-            "one-off",
-            "net over horizon",
-            "",
-        ):
-            ot.add_column(col, justify="left" if col in ("partner", "") else "right")
-        for o in v.organisations:
-            worse = v.worse_off(o)
-            ot.add_row(
-                _t(o["id"]),
-                fmt.gbp(o["baseline"]),
-                fmt.gbp(o["planned"]),
-                fmt.gbp(o["savings"]),
-                fmt.gbp(o.get("one_off")),
-                _t(fmt.gbp(o.get("horizon_savings")), "red" if worse else ""),
-                _t("WORSE OFF", "bold red") if worse else _t(""),
-            )
-        parts.append(ot)
+    return yt
 
-    closing = [r for r in v.rooms if r["decision"] in ("close", "open")]
-    if closing:
-        rt = Table(
-            title="Rooms closed and opened",
-            box=box.SIMPLE_HEAD,
-            title_justify="left",
-            show_edge=False,
-            pad_edge=False,
+
+def _console_partners(v: PlanView) -> Table:
+    """Each partner's costs and savings, the worse off flagged in red."""
+    ot = _console_table("Partners")
+    for col in (
+        "partner",
+        "a year today",
+        "a year after",
+        "saving a year",
+        "one-off",
+        "net over horizon",
+        "",
+    ):
+        ot.add_column(col, justify="left" if col in ("partner", "") else "right")
+    for o in v.organisations:
+        worse = v.worse_off(o)
+        ot.add_row(
+            _t(o["id"]),
+            fmt.gbp(o["baseline"]),
+            fmt.gbp(o["planned"]),
+            fmt.gbp(o["savings"]),
+            fmt.gbp(o.get("one_off")),
+            _t(fmt.gbp(o.get("horizon_savings")), "red" if worse else ""),
+            _t("WORSE OFF", "bold red") if worse else _t(""),
         )
-        rt.add_column("room")
-        rt.add_column("decision")
-        rt.add_column("from")
-        rt.add_column("main reason", overflow="fold")
-        for r in closing:
-            m = r.get("close_month") if r["decision"] == "close" else r.get("open_month")
-            rt.add_row(
-                _t(r["id"]),
-                _t(DECISION_WORDS[r["decision"]]),
-                _t(fmt.month(m)),
-                _t(r.get("reason") or ""),
-            )
-        parts.append(rt)
-    return Group(*parts)
+    return ot
+
+
+def _console_rooms(v: PlanView) -> Table:
+    """The rooms that close or open, from when, and why."""
+    rt = _console_table("Rooms closed and opened")
+    rt.add_column("room")
+    rt.add_column("decision")
+    rt.add_column("from")
+    rt.add_column("main reason", overflow="fold")
+    for r in v.rooms:
+        if r["decision"] not in ("close", "open"):
+            continue
+        m = r.get("close_month") if r["decision"] == "close" else r.get("open_month")
+        rt.add_row(
+            _t(r["id"]),
+            _t(DECISION_WORDS[r["decision"]]),
+            _t(fmt.month(m)),
+            _t(r.get("reason") or ""),
+        )
+    return rt

@@ -23,7 +23,6 @@ from openpyxl.utils import get_column_letter
 from planner.reports.plan import Plan, PlanView, fy_of
 
 GBP = '"£"#,##0.00;[Red]-"£"#,##0.00'
-GBP_WHOLE = '"£"#,##0;[Red]-"£"#,##0'
 MONTH = "mmm yyyy"
 FTE = "0.##"
 DF = "0.0000"
@@ -50,6 +49,7 @@ MOVES_COLUMNS = [
 
 
 def _month_date(m: str | None) -> date | None:
+    """'2027-10' -> the first of October 2027 (shown as 'Oct 2027')."""
     if not m:
         return None
     y, mm = m.split("-")
@@ -76,6 +76,7 @@ class _Sheet:
         self.ncols = len(columns)
 
     def row(self, values: list[Any], *, total: bool = False) -> None:
+        """Append a row (text kept as text; ``total``: bold, with a rule above)."""
         r = self.ws.max_row + 1
         for i, v in enumerate(values, start=1):
             c = self.ws.cell(row=r, column=i)
@@ -94,11 +95,13 @@ class _Sheet:
                 c.alignment = Alignment(wrap_text=True, vertical="top")
 
     def finish(self, data_rows: int | None = None) -> None:
+        """Put the autofilter over the header and the first ``data_rows`` rows (default all)."""
         last = self.ws.max_row if data_rows is None else data_rows + 1
         self.ws.auto_filter.ref = f"A1:{get_column_letter(self.ncols)}{max(1, last)}"
 
 
 def _num(x: Any) -> float | None:
+    """A number as float, None as None."""
     return None if x is None else float(x)
 
 
@@ -106,7 +109,22 @@ def plan_xlsx(plan: Plan) -> bytes:
     """The bytes of plan.xlsx."""
     v = PlanView(plan)
     wb = Workbook()
+    _moves_sheet(wb, v)
+    _rooms_sheet(wb, v)
+    _years_sheet(wb, v)
+    _organisations_sheet(wb, v)
+    _staff_sheet(wb, v)
+    _desks_sheet(wb, v)
+    _summary_sheet(wb, v)
+    wb.properties.title = _ILLEGAL.sub("", f"{v.estate}: consolidation plan")
+    wb.properties.creator = "planner"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
+
+def _moves_sheet(wb: Workbook, v: PlanView) -> None:
+    """Sheet 'moves': one row per workload that moves, by month; the total cost and days."""
     s = _Sheet(
         wb,
         "moves",
@@ -143,24 +161,14 @@ def plan_xlsx(plan: Plan) -> bytes:
         )
     n = len(v.moves)
     if n:
-        s.row(
-            [
-                "Total",
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                sum(float(a.get("migration_cost") or 0) for a in v.moves),
-                sum(float(a.get("migration_days") or 0) for a in v.moves),
-                None,
-            ],
-            total=True,
-        )
+        cost = sum(float(a.get("migration_cost") or 0) for a in v.moves)
+        days = sum(float(a.get("migration_days") or 0) for a in v.moves)
+        s.row(["Total", *[None] * 7, cost, days, None], total=True)
     s.finish(n)
 
+
+def _rooms_sheet(wb: Workbook, v: PlanView) -> None:
+    """Sheet 'rooms': each machine room's decision, cost, capacity and use, zones."""
     s = _Sheet(
         wb,
         "rooms",
@@ -208,6 +216,9 @@ def plan_xlsx(plan: Plan) -> bytes:
         )
     s.finish()
 
+
+def _years_sheet(wb: Workbook, v: PlanView) -> None:
+    """Sheet 'years': costs and savings by financial year, cumulative and discounted; totals."""
     s = _Sheet(
         wb,
         "years",
@@ -223,8 +234,7 @@ def plan_xlsx(plan: Plan) -> bytes:
             ("Discounted savings", 16, GBP),
         ],
     )
-    cum = v.cumulative()
-    for y, c in zip(v.years, cum, strict=True):
+    for y, c in zip(v.years, v.cumulative(), strict=True):
         s.row(
             [
                 y["year"],
@@ -256,6 +266,9 @@ def plan_xlsx(plan: Plan) -> bytes:
         )
     s.finish(len(v.years))
 
+
+def _organisations_sheet(wb: Workbook, v: PlanView) -> None:
+    """Sheet 'organisations': each partner's costs, savings and one-off share; totals."""
     s = _Sheet(
         wb,
         "organisations",
@@ -291,33 +304,35 @@ def plan_xlsx(plan: Plan) -> bytes:
             vals = [o.get(key) for o in v.organisations]
             return None if any(x is None for x in vals) else float(sum(vals))  # type: ignore[arg-type]
 
-        s.row(
-            [
-                "Total",
-                total("baseline"),
-                total("planned"),
-                total("savings"),
-                total("one_off"),
-                total("horizon_baseline"),
-                total("horizon_planned"),
-                total("horizon_savings"),
-                None,
-            ],
-            total=True,
+        keys = (
+            "baseline",
+            "planned",
+            "savings",
+            "one_off",
+            "horizon_baseline",
+            "horizon_planned",
+            "horizon_savings",
         )
+        s.row(["Total", *(total(k) for k in keys), None], total=True)
     s.finish(len(v.organisations))
 
-    keys = [
-        "desk_fte_before",
-        "desk_fte_after",
-        "ops_fte_before",
-        "ops_fte_after",
-        "transfer_out",
-        "transfer_in",
-        "removed",
-        "added",
-        "stay_local",
-    ]
+
+STAFF_KEYS = (
+    "desk_fte_before",
+    "desk_fte_after",
+    "ops_fte_before",
+    "ops_fte_after",
+    "transfer_out",
+    "transfer_in",
+    "removed",
+    "added",
+    "stay_local",
+)
+"""The staff sheet's columns after the partner, as keys of staff.by_organisation."""
+
+
+def _staff_sheet(wb: Workbook, v: PlanView) -> None:
+    """Sheet 'staff': each partner's posts before and after, transfers, removals, additions."""
     s = _Sheet(
         wb,
         "staff",
@@ -339,15 +354,21 @@ def plan_xlsx(plan: Plan) -> bytes:
     )
     by_org = v.staff.get("by_organisation") or []
     for r in by_org:
-        s.row([r.get("id")] + [_num(r.get(k)) for k in keys])
+        s.row([r.get("id")] + [_num(r.get(k)) for k in STAFF_KEYS])
     s.row(
         ["Total"]
-        + [_num(v.staff.get(k)) for k in keys[:4]]
-        + [float(sum(float(r.get(k) or 0) for r in by_org)) if by_org else None for k in keys[4:]],
+        + [_num(v.staff.get(k)) for k in STAFF_KEYS[:4]]
+        + [
+            float(sum(float(r.get(k) or 0) for r in by_org)) if by_org else None
+            for k in STAFF_KEYS[4:]
+        ],
         total=True,
     )
     s.finish(len(by_org))
 
+
+def _desks_sheet(wb: Workbook, v: PlanView) -> None:
+    """Sheet 'desks': each service desk's decision, FTE and the partners it serves."""
     s = _Sheet(
         wb,
         "desks",
@@ -375,8 +396,21 @@ def plan_xlsx(plan: Plan) -> bytes:
         )
     s.finish()
 
+
+def _summary_sheet(wb: Workbook, v: PlanView) -> None:
+    """Sheet 'summary': the headline figures and the plan's provenance, one per row."""
     s = _Sheet(wb, "summary", [("Item", 34, ""), ("Value", 60, "")])
-    summary: list[tuple[str, Any, str]] = [
+    for label, value, number_format in _summary_items(v):
+        s.row([label, value])
+        if number_format and value is not None:
+            s.ws.cell(row=s.ws.max_row, column=2).number_format = number_format
+    s.finish()
+
+
+def _summary_items(v: PlanView) -> list[tuple[str, Any, str]]:
+    """(label, value, number format) of each row of the summary sheet."""
+    plan = v.plan
+    items: list[tuple[str, Any, str]] = [
         ("Estate", v.estate, ""),
         ("Solver status", v.status_text(), ""),
         ("Objective", v.objective, GBP),
@@ -388,8 +422,8 @@ def plan_xlsx(plan: Plan) -> bytes:
         ("One-off cost", v.one_off, GBP),
     ]
     for key, amount in (v.costs.get("one_off_breakdown") or {}).items():
-        summary.append((f"One-off: {key.replace('_', ' ')}", _num(amount), GBP))
-    summary += [
+        items.append((f"One-off: {key.replace('_', ' ')}", _num(amount), GBP))
+    items += [
         ("Net present value of savings", v.npv, GBP),
         ("Total savings over the horizon", v.total_savings, GBP),
         ("Payback month", _month_date(v.payback_month), MONTH),
@@ -401,18 +435,8 @@ def plan_xlsx(plan: Plan) -> bytes:
         ("Inventory SHA-256", plan.get("inventory_sha256"), ""),
     ]
     for i, sentence in enumerate(v.explanation, start=1):
-        summary.append((f"Why no plan ({i})", sentence, ""))
-    for label, value, number_format in summary:
-        s.row([label, value])
-        if number_format and value is not None:
-            s.ws.cell(row=s.ws.max_row, column=2).number_format = number_format
-    s.finish()
-
-    wb.properties.title = _ILLEGAL.sub("", f"{v.estate}: consolidation plan")
-    wb.properties.creator = "planner"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        items.append((f"Why no plan ({i})", sentence, ""))
+    return items
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -1,0 +1,124 @@
+"""Sentences and rows that summary.md, report.html and the console word the same way."""
+
+from __future__ import annotations
+
+from planner.reports import fmt
+from planner.reports.plan import PlanView
+
+DECISION_WORDS = {"keep": "keep", "close": "close", "open": "open (new)", "unused": "not used"}
+
+
+def headline_rows(v: PlanView) -> list[tuple[str, str, str, str]]:
+    """(what, before, after, change) rows of the before/after table."""
+    rows: list[tuple[str, str, str, str]] = []
+    rc, dc = v.rooms_count, v.desks_count
+    if rc.before is not None:
+        rows.append(
+            (
+                "Machine rooms",
+                str(rc.before),
+                str(rc.after),
+                fmt.num(None if rc.after is None else rc.after - rc.before, signed=True),
+            )
+        )
+    if dc.before is not None:
+        rows.append(
+            (
+                "Service desks",
+                str(dc.before),
+                str(dc.after),
+                fmt.num(None if dc.after is None else dc.after - dc.before, signed=True),
+            )
+        )
+    b, p = v.baseline_steady, v.planned_steady
+    change = ""
+    if b is not None and p is not None:
+        change = fmt.gbp(p - b, signed=True)
+        pc = fmt.change_pct(b, p)
+        change += f" ({pc})" if pc else ""
+    rows.append(("Running cost a year", fmt.gbp(b), fmt.gbp(p), change))
+    s = v.staff
+    for label, key in (
+        ("Service desk staff (FTE)", "desk_fte"),
+        ("Machine room staff (FTE)", "ops_fte"),
+    ):
+        before, after = s.get(f"{key}_before"), s.get(f"{key}_after")
+        if before is None and after is None:
+            continue
+        diff = None if before is None or after is None else after - before
+        rows.append((label, fmt.num(before), fmt.num(after), fmt.num(diff, signed=True)))
+    return rows
+
+
+def status_sentence(v: PlanView) -> str:
+    """What the solver proved, and whether the month-by-month schedule is proven best."""
+    text = _status_sentence(v)
+    if v.feasible and v.solver.get("schedule_status") == "feasible":
+        text += (
+            " The month-by-month schedule meets every rule but is not proven the best;"
+            " another order of moves might bring some savings forward."
+        )
+    return text
+
+
+def _status_sentence(v: PlanView) -> str:
+    """What the solver proved, in one sentence."""
+    if v.status == "optimal":
+        return "Optimal plan: no cheaper plan meets every rule (proven by the solver)."
+    if v.status == "feasible":
+        gap = v.gap
+        if gap is None:
+            return (
+                "Feasible plan: it meets every rule; the solver did not prove it is the cheapest."
+            )
+        return (
+            f"Feasible plan: it meets every rule and is within {gap * 100:.2f}% of the "
+            "cheapest possible (the solver's proven bound)."
+        )
+    if v.status == "infeasible":
+        return "No feasible plan: the estate's rules and the options conflict (see why below)."
+    return "No plan: the solver found none within its time limit (status unknown)."
+
+
+def one_off_text(v: PlanView) -> str:
+    """The one-off cost with what it is spent on: '£1,234 (moving systems £1,000, ...)'."""
+    parts = []
+    labels = {
+        "migration": "moving systems",
+        "room_closure": "closing rooms",
+        "room_opening": "opening rooms",
+        "desk_closure": "closing desks",
+    }
+    for key, amount in (v.costs.get("one_off_breakdown") or {}).items():
+        if amount:
+            parts.append(f"{labels.get(key, key.replace('_', ' '))} {fmt.gbp(amount)}")
+    return fmt.gbp(v.one_off) + (f" ({', '.join(parts)})" if parts else "")
+
+
+def payback_text(v: PlanView) -> str:
+    """'Oct 2028 (month 17 of the plan)', or why there is no payback month."""
+    p = v.payback_month
+    if p is None:
+        return "not within the plan's horizon" if v.years else fmt.DASH
+    n = v.month_number(p)
+    return fmt.month(p) + (f" (month {n} of the plan)" if n is not None else "")
+
+
+def npv_label(v: PlanView) -> str:
+    """'Net present value of the savings (10 years, 3.5% discount rate)'."""
+    h, r = v.horizon_years, v.discount_rate
+    bits = []
+    if h is not None:
+        bits.append(f"{h} years")
+    if r is not None:
+        bits.append(f"{r * 100:g}% discount rate")
+    return "Net present value of the savings" + (f" ({', '.join(bits)})" if bits else "")
+
+
+def month_span(months: list[str]) -> str:
+    """'Oct 2027 – Mar 2028' for sorted months ('Oct 2027' for one, '—' for none)."""
+    if not months:
+        return fmt.DASH
+    if len(months) == 1:
+        return fmt.month(months[0])
+    return f"{fmt.month(months[0])} – {fmt.month(months[-1])}"
