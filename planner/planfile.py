@@ -1,26 +1,556 @@
-"""plan.json, defined once: its format name, how it is read, checked for shape and written.
+"""plan.json, defined once: the pydantic models of the document and how it is read and written.
 
-The writer (:mod:`planner.plan`), the reports (:mod:`planner.reports`) and the
-checker's shape test (:mod:`planner.checker`) all use this module; it imports
-nothing else of planner. The checker still recomputes every figure itself.
+The models below are the definition of ``planner-plan/1``; ``docs/plan-format.md``
+documents every key they declare (``tests/test_planfile_doc.py`` keeps the two in
+step), ``planner schema --plan`` writes their JSON Schema, and:
+
+- the reports (:mod:`planner.reports`) read a plan with :func:`load_plan` /
+  :func:`check_plan`, which validate it against the models;
+- the checker (:mod:`planner.checker`) reads the plan's layout from
+  :func:`validate_plan`, then recomputes every figure itself;
+- the writer (:mod:`planner.plan.write`) validates planner's own plan with
+  :func:`validate_plan` and refuses any key the models do not declare.
+
+Every field records how present it must be, under the JSON Schema keyword
+``x-plan`` of its ``json_schema_extra`` (see :func:`presence`):
+
+``core``  ``spec/plan-format.md`` requires it: a plan without it is unreadable;
+``ext``   planner's extension: ``planner check`` requires it of planner's own plans
+          and checks it when another tool's plan carries it;
+``opt``   may be absent from any plan (planner writes it for people and tools).
+
+A plan follows one of two layouts, chosen by ``solver.status``: a plan
+(:class:`FeasiblePlan`, optimal|feasible) or the reasons there is none
+(:class:`InfeasiblePlan`, infeasible|unknown). Keys the models do not declare are
+allowed when reading (other tools' plans; readers ignore them). This module
+imports only the standard library and pydantic.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AllowInfNan,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StrictBool,
+    ValidationError,
+    WithJsonSchema,
+)
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 FORMAT = "planner-plan/1"
 STATUSES = ("optimal", "feasible", "infeasible", "unknown")
+FEASIBLE = ("optimal", "feasible")
 ROOM_DECISIONS = ("keep", "close", "open", "unused")
 DESK_DECISIONS = ("keep", "close")
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 YEAR_LABEL = re.compile(r"^(\d{4})/(\d{2})$")
+"""A UK financial year label, e.g. ``2027/28`` (April 2027 to March 2028)."""
+MAX_PROBLEMS = 20
+"""At most this many problems are listed for one plan."""
+MAX_NUMBER = 2**53 - 1
+"""The largest number plan.json holds, either way: the largest whole number every JSON
+reader keeps exactly (I-JSON, RFC 7493), some 9e15 (GBP 9 quadrillion). It also keeps
+the reports' sums and charts far from a float's overflow."""
+
+_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
+_YEAR = re.compile(r"([0-9]{4})/([0-9]{2})")
+MONTH_PATTERN = r"^(?!0000)[0-9]{4}-(0[1-9]|1[0-2])$"
+YEAR_PATTERN = r"^[0-9]{4}/[0-9]{2}$"
 
 Plan = dict[str, Any]
+"""plan.json as ``json.load`` gives it (after :func:`check_plan` found it readable)."""
+
+# ---------------------------------------------------------------- presence of a key
+
+PRESENCE = "x-plan"
+"""The JSON Schema keyword (and json_schema_extra key) that records a field's presence."""
+CORE, EXT, OPT = "core", "ext", "opt"
+
+
+def _core(description: str, **kw: Any) -> Any:
+    """A core key (required)."""
+    return Field(description=description, json_schema_extra={PRESENCE: CORE}, **kw)
+
+
+def _ext(description: str, **kw: Any) -> Any:
+    """An extension key: planner always writes it; another tool's plan may leave it out."""
+    return Field(None, description=description, json_schema_extra={PRESENCE: EXT}, **kw)
+
+
+def _opt(description: str, **kw: Any) -> Any:
+    """An optional key: it may be absent from any plan."""
+    return Field(None, description=description, json_schema_extra={PRESENCE: OPT}, **kw)
+
+
+def presence(model: type[BaseModel], field: str) -> str:
+    """``core``, ``ext`` or ``opt``: how present ``field`` of ``model`` must be."""
+    extra = model.model_fields[field].json_schema_extra
+    assert isinstance(extra, dict), f"{model.__name__}.{field} records no presence"
+    value = extra[PRESENCE]
+    assert isinstance(value, str)
+    return value
+
+
+# ---------------------------------------------------------------- value types
+
+
+class _Invalid(ValueError):
+    """A value of the right JSON type that is still not what the key holds: ``message``
+    follows the value (``'2027-13' is not a month YYYY-MM``) or stands alone."""
+
+    def __init__(self, message: str, *, quote: bool = True) -> None:
+        super().__init__(message)
+        self.message = message
+        self.quote = quote
+
+
+def _text(value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise _Invalid(
+            f"is not valid Unicode text (a lone surrogate at character {exc.start})", quote=False
+        ) from None
+    return value
+
+
+def _whole(value: float) -> float:
+    if not float(value).is_integer():
+        raise _Invalid(f"must be a whole number, not {value!r}", quote=False)
+    return value
+
+
+def _month(value: str) -> str:
+    match = _MONTH.fullmatch(value)
+    if match is None or int(match.group(1)) < 1:
+        raise _Invalid("is not a month YYYY-MM")
+    return value
+
+
+def _financial_year(value: str) -> str:
+    match = _YEAR.fullmatch(value)
+    if match is None or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        raise _Invalid("is not a financial year like 2027/28")
+    return value
+
+
+Text = Annotated[str, Strict(), AfterValidator(_text)]
+"""A string (never a number or a boolean coerced to one), valid Unicode."""
+Number = Annotated[float, Strict(), AllowInfNan(False), Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]
+"""A finite JSON number (never a string or a boolean), at most :data:`MAX_NUMBER` either way."""
+Whole = Annotated[
+    float,
+    Strict(),
+    AllowInfNan(False),
+    Field(ge=-MAX_NUMBER, le=MAX_NUMBER),
+    AfterValidator(_whole),
+    WithJsonSchema({"type": "integer", "minimum": -MAX_NUMBER, "maximum": MAX_NUMBER}),
+]
+"""A whole number: 9 or 9.0, not 9.5 (at most :data:`MAX_NUMBER` either way)."""
+Month = Annotated[
+    str,
+    Strict(),
+    AfterValidator(_month),
+    WithJsonSchema({"type": "string", "pattern": MONTH_PATTERN}),
+]
+"""A month ``YYYY-MM`` (month 01-12, year 0001 or later)."""
+FinancialYear = Annotated[
+    str,
+    Strict(),
+    AfterValidator(_financial_year),
+    WithJsonSchema({"type": "string", "pattern": YEAR_PATTERN}),
+]
+"""A UK financial year ``2027/28`` (the second part is the next year's last two digits)."""
+Status = Literal["optimal", "feasible", "infeasible", "unknown"]
+RoomDecision = Literal["keep", "close", "open", "unused"]
+DeskDecision = Literal["keep", "close"]
+
+
+class _Part(BaseModel):
+    """An object of plan.json: keys it does not declare are kept (readers ignore them)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=False)
+
+
+class _Amounts(_Part):
+    """An object of amounts (GBP): further keys are allowed, and must be numbers too."""
+
+    __pydantic_extra__: dict[str, Number] = Field(init=False)
+
+
+# ---------------------------------------------------------------- the parts of a plan
+
+
+class Options(_Part):
+    """The options of the run (what was asked for)."""
+
+    max_rooms: Whole | None = _opt("--max-rooms (null: no limit)")
+    max_desks: Whole | None = _opt("--max-desks (null: no limit)")
+    time_limit_s: Number | None = _opt("--time-limit, seconds")
+    workers: Whole | None = _opt("CP-SAT search workers")
+    seed: Whole | None = _opt("random seed")
+
+
+class Breakdown(_Amounts):
+    """The objective's terms, GBP."""
+
+    moves: Number = _ext("migration costs")
+    rooms: Number = _ext("rooms: closures, openings and A x their running cost")
+    desks: Number = _ext("desks: closures and A x their running cost")
+
+
+class Solver(_Part):
+    """How the plan was found (a feasible plan)."""
+
+    status: Literal["optimal", "feasible"] = _core("optimal|feasible (the target estate)")
+    objective: Number = _core("one-off + A x steady cost, GBP, recomputed from the decisions")
+    bound: Number | None = _core("proven lower bound on the objective, GBP")
+    gap: Number | None = _core("(objective - bound) / objective")
+    wall_s: Number = _core("seconds of the whole run")
+    target_status: Status = _opt("status of the target estate's solve")
+    annuity_factor: Number = _ext("A = sum over the horizon years y of (1+r)^-y")
+    breakdown: Breakdown = _ext("the objective's terms, GBP")
+    schedule_status: Status = _ext("status of the month-by-month schedule")
+    schedule_gap: Number | None = _opt("the schedule's proven relative gap (null: none proved)")
+    schedule_method: Literal["cp-sat", "greedy"] | None = _opt(
+        "what dated the moves: cp-sat or greedy (null: no schedule)"
+    )
+    schedule_wall_s: Number = _ext("seconds spent on the schedule")
+
+
+class InfeasibleSolver(_Part):
+    """How the search for a plan ended (no plan)."""
+
+    status: Literal["infeasible", "unknown"] = _core(
+        "infeasible (proved) or unknown (nothing found in time)"
+    )
+    objective: Number | None = _opt("null: there is no plan")
+    bound: Number | None = _opt("null, or a proven lower bound")
+    gap: Number | None = _opt("null")
+    wall_s: Number | None = _opt("seconds of the whole run")
+    target_status: Status | None = _opt("status of the target estate's solve")
+    annuity_factor: Number | None = _opt("A = sum over the horizon years y of (1+r)^-y")
+    breakdown: Breakdown | None = _opt("empty: there is no objective")
+    schedule_status: Status | None = _opt("status of the schedule (null: none)")
+    schedule_gap: Number | None = _opt("null")
+    schedule_method: Literal["cp-sat", "greedy"] | None = _opt("null")
+    schedule_wall_s: Number | None = _opt("null")
+
+
+class Room(_Part):
+    """A machine room, existing or candidate, and what the plan does with it."""
+
+    id: Text = _core("the room's id")
+    decision: RoomDecision = _core("keep|close (existing rooms), open|unused (candidates)")
+    close_month: Month | None = _core("the first month it no longer costs (closed rooms)")
+    open_month: Month | None = _ext("the month of its first move in (opened candidates)")
+    site: Text = _ext("its site")
+    organisation: Text = _ext("the organisation owning its site")
+    status: Literal["existing", "candidate"] = _opt("existing or candidate")
+    annual_cost: Number = _ext("running cost a year, GBP")
+    racks: Number = _ext("racks")
+    power_kw: Number = _ext("power, kW")
+    racks_used_before: Number = _ext("racks used today")
+    racks_used_after: Number = _ext("racks used in the target estate")
+    power_used_before: Number = _ext("kW used today")
+    power_used_after: Number = _ext("kW used in the target estate")
+    zones_before: list[Text] = _ext("zones of its workloads today")
+    zones_after: list[Text] = _ext("zones of its workloads in the target estate")
+    accreditations: list[Text] = _ext("its accreditations")
+    ops_fte: Number = _opt("operations staff (FTE) while it is open")
+    reason: Text = _ext("the main reason for the decision, in words")
+
+
+class Desk(_Part):
+    """A service desk and what the plan does with it."""
+
+    id: Text = _core("the desk's id")
+    decision: DeskDecision = _core("keep|close")
+    fte: Whole = _core("FTE in the target plan (0 if closed)")
+    fte_before: Whole = _ext("FTE today")
+    close_month: Month | None = _ext("the month it closes (closed desks)")
+    site: Text = _opt("its site")
+    organisation: Text = _opt("the organisation owning its site")
+    seats: Whole = _opt("seats")
+    organisations: list[Text] = _ext("the organisations it serves in the plan")
+    reason: Text = _ext("the main reason for the decision, in words")
+
+
+class Assignment(_Part):
+    """Where a workload runs in the plan, and when it moves."""
+
+    workload: Text = _core("the workload's id")
+    from_: Text = _core("its room today", alias="from")
+    to: Text = _core("its room in the plan")
+    month: Month | None = _core("the month it moves (null: it does not move)")
+    organisation: Text = _ext("its organisation")
+    zone: Text = _ext("its zone")
+    name: Text = _opt("its name")
+    migration_cost: Number = _ext("GBP (0 when it does not move)")
+    migration_days: Number = _ext("person-days (0 when it does not move)")
+    reason: Text = _ext("why it goes there, in words")
+
+
+class DeskAssignment(_Part):
+    """The desk serving an organisation in the plan."""
+
+    organisation: Text = _core("the organisation's id")
+    desk: Text = _core("the desk serving it in the plan")
+    from_: Text = _ext("the desk serving it today", alias="from")
+    month: Month | None = _ext("the month it changes desk (null: unchanged)")
+
+
+class Wave(_Part):
+    """The workloads moving in one month."""
+
+    month: Month = _core("the month")
+    workloads: list[Text] = _core("the workloads moving, in inventory order")
+    days: Number = _core("their migration person-days")
+    cost: Number = _ext("their migration cost, GBP")
+
+
+class OneOffBreakdown(_Amounts):
+    """One-off costs by kind, GBP."""
+
+    migration: Number = _ext("moves")
+    room_closure: Number = _ext("closing rooms")
+    room_opening: Number = _ext("opening candidate rooms")
+    desk_closure: Number = _ext("closing desks")
+
+
+class SteadyBreakdown(_Amounts):
+    """Running costs a year, today and in the plan, GBP."""
+
+    rooms_before: Number = _ext("rooms today")
+    rooms_after: Number = _ext("rooms in the plan")
+    desks_before: Number = _ext("desks today")
+    desks_after: Number = _ext("desks in the plan")
+
+
+class Costs(_Part):
+    """The plan's costs, GBP."""
+
+    baseline_steady: Number = _core("today's rooms and desks, a year")
+    planned_steady: Number = _core("the target estate's rooms and desks, a year")
+    one_off: Number = _core("migration, closures and openings")
+    one_off_breakdown: OneOffBreakdown = _ext("one-off costs by kind")
+    steady_breakdown: SteadyBreakdown = _ext("running costs by rooms and desks")
+
+
+class InfeasibleCosts(_Part):
+    """The baseline only (there is no plan)."""
+
+    baseline_steady: Number = _core("today's rooms and desks, a year")
+    planned_steady: Number | None = _opt("null: there is no plan")
+    one_off: Number | None = _opt("null: there is no plan")
+
+
+class Year(_Part):
+    """One UK financial year of the horizon."""
+
+    year: FinancialYear = _core("the financial year, e.g. 2027/28")
+    months: Whole = _ext("months of the plan in the year")
+    baseline: Number = _core("today's estate's cost in the year, GBP")
+    planned: Number = _core("the plan's running cost in the year, GBP")
+    one_off: Number = _core("one-off costs in the year, GBP")
+    savings: Number = _core("baseline - planned - one_off")
+    cumulative_savings: Number = _ext("running sum of savings")
+    discount_factor: Number = _ext("(1+r)^-y, y = 1 for the first year")
+    discounted_savings: Number = _ext("savings x discount_factor")
+
+
+class MonthRow(_Part):
+    """One month of the horizon."""
+
+    month: Month = _core("the month")
+    baseline: Number = _ext("today's estate's cost in the month, GBP")
+    planned: Number = _ext("the plan's running cost in the month, GBP")
+    one_off: Number = _ext("one-off costs in the month, GBP")
+    savings: Number = _ext("baseline - planned - one_off")
+    cumulative_savings: Number = _ext("running sum of savings")
+
+
+class Finance(_Part):
+    """The money over the horizon."""
+
+    npv: Number = _ext("sum of the years' discounted_savings")
+    total_savings: Number = _ext("sum of the years' savings")
+    payback_month: Month | None = _ext(
+        "first month from which cumulative savings stay >= 0 (null: never)"
+    )
+    discount_rate: Number = _ext("the estate's discount rate")
+    horizon_years: Whole = _ext("the estate's horizon, financial years")
+    allocation: Text = _ext("how costs are shared among organisations, in words")
+
+
+class Organisation(_Part):
+    """A partner's share of the costs."""
+
+    id: Text = _core("the organisation's id")
+    name: Text = _opt("its name")
+    kind: Text = _opt("its kind (county, district, nhs, ...)")
+    baseline: Number = _core("its share of today's running cost a year, GBP")
+    planned: Number = _core("its share of the plan's running cost a year, GBP")
+    savings: Number = _core("baseline - planned")
+    one_off: Number = _ext("its share of the one-off costs, GBP")
+    horizon_baseline: Number = _ext("its share of the baseline over the horizon, GBP")
+    horizon_planned: Number = _ext("its share of the plan over the horizon, GBP")
+    horizon_savings: Number = _ext("horizon_baseline - horizon_planned - one_off")
+    worse_off: StrictBool = _ext("horizon_savings < 0")
+
+
+class StaffByOrganisation(_Part):
+    """Posts on one organisation's sites."""
+
+    id: Text = _core("the organisation's id")
+    desk_fte_before: Whole = _ext("desk FTE today")
+    desk_fte_after: Whole = _ext("desk FTE in the plan")
+    ops_fte_before: Number = _ext("room operations FTE today")
+    ops_fte_after: Number = _ext("room operations FTE in the plan")
+    transfer_out: Number = _ext("desk work it no longer serves (FTE-equivalents)")
+    transfer_in: Number = _ext("desk work it now serves for others (FTE-equivalents)")
+    removed: Number = _ext("posts removed")
+    added: Number = _ext("posts added")
+    stay_local: Number = _ext("before - transfer_out - removed")
+
+
+class StaffBySite(_Part):
+    """Posts on one site."""
+
+    site: Text = _core("the site's id")
+    organisation: Text = _ext("the organisation owning it")
+    desk_fte_before: Whole = _ext("desk FTE today")
+    desk_fte_after: Whole = _ext("desk FTE in the plan")
+    ops_fte_before: Number = _ext("room operations FTE today")
+    ops_fte_after: Number = _ext("room operations FTE in the plan")
+
+
+class Staff(_Part):
+    """Staff before and after."""
+
+    desk_fte_before: Whole = _core("service desk FTE today")
+    desk_fte_after: Whole = _core("service desk FTE in the plan")
+    ops_fte_before: Number = _core("machine room operations FTE today")
+    ops_fte_after: Number = _core("machine room operations FTE in the plan")
+    by_organisation: list[StaffByOrganisation] = _ext("posts on each organisation's sites")
+    by_site: list[StaffBySite] = _ext("posts on each site")
+
+
+class InfeasibleStaff(_Part):
+    """Staff figures of a plan that does not exist: null, or today's."""
+
+    desk_fte_before: Whole | None = _opt("service desk FTE today")
+    desk_fte_after: Whole | None = _opt("null: there is no plan")
+    ops_fte_before: Number | None = _opt("machine room operations FTE today")
+    ops_fte_after: Number | None = _opt("null: there is no plan")
+
+
+class Zone(_Part):
+    """A security zone's rules (for the security evidence)."""
+
+    id: Text = _core("the zone's id")
+    name: Text = _ext("its name")
+    networks: list[Text] = _ext("networks its workloads need")
+    requires: list[Text] = _ext("accreditations its rooms need")
+    isolation: Text = _ext("none|rack|room")
+
+
+# ---------------------------------------------------------------- the two layouts
+
+
+class _Header(_Part):
+    format: Literal["planner-plan/1"] = _core("the format of this document")
+    estate: Text = _core("estate.name")
+    inventory_sha256: Text = _core("sha256 over the estate's input files, sorted by name")
+    planner_version: Text = _core("the version of planner that wrote it")
+    created: Text = _core("when it was written, ISO 8601")
+    options: Options = _core("the options of the run")
+
+
+class FeasiblePlan(_Header):
+    """plan.json with a plan: ``solver.status`` optimal or feasible."""
+
+    model_config = ConfigDict(title="plan.json with a plan")
+
+    solver: Solver = _core("how the plan was found")
+    rooms: list[Room] = _core("every room, in inventory order")
+    desks: list[Desk] = _core("every service desk, in inventory order")
+    assignments: list[Assignment] = _core("every workload, in inventory order")
+    desk_assignments: list[DeskAssignment] = _core("every organisation, in inventory order")
+    waves: list[Wave] = _core("one per month with moves, by month")
+    move_groups: list[list[Text]] = _ext("workloads that must move in the same month")
+    zones: list[Zone] = _ext("the zones' rules")
+    separate: list[list[Text]] = _ext("the separate pairs of zones, sorted")
+    costs: Costs = _core("the costs")
+    years: list[Year] = _core("horizon_years UK financial years")
+    months: list[MonthRow] = _ext("every month of the horizon")
+    finance: Finance = _ext("money over the horizon")
+    organisations: list[Organisation] = _core("every organisation")
+    staff: Staff = _core("staff before and after")
+    explanation: list[Text] = _core("empty (there is a plan)")
+
+
+class InfeasiblePlan(_Header):
+    """plan.json without a plan: ``solver.status`` infeasible or unknown."""
+
+    model_config = ConfigDict(title="plan.json without a plan")
+
+    solver: InfeasibleSolver = _core("how the search ended")
+    rooms: list[Room] = _core("empty")
+    desks: list[Desk] = _core("empty")
+    assignments: list[Assignment] = _core("empty")
+    desk_assignments: list[DeskAssignment] = _core("empty")
+    waves: list[Wave] = _core("empty")
+    move_groups: list[list[Text]] = _opt("empty")
+    costs: InfeasibleCosts = _core("the baseline only")
+    years: list[Year] = _core("empty")
+    organisations: list[Organisation] = _core("empty")
+    staff: InfeasibleStaff = _opt("today's figures, or null")
+    explanation: list[Text] = _core("the conflicting rules, in sentences naming ids")
+
+
+LAYOUTS: tuple[type[_Header], ...] = (FeasiblePlan, InfeasiblePlan)
+
+
+def field_paths(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, str]]:
+    """Every key a model declares, as (path, presence): ``rooms[].close_month``, ``core``."""
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        path = f"{prefix}.{key}" if prefix else key
+        yield path, presence(model, name)
+        inner, suffix = _inner_model(info.annotation)
+        if inner is not None:
+            yield from field_paths(inner, path + suffix)
+
+
+def _inner_model(annotation: Any) -> tuple[type[BaseModel] | None, str]:
+    """The model inside ``X``, ``X | None``, ``list[X]``, ``list[list[X]]``; and ``[]``s."""
+    suffix = ""
+    while True:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return annotation, suffix
+        args = [a for a in getattr(annotation, "__args__", ()) if a is not type(None)]
+        origin = getattr(annotation, "__origin__", None)
+        if origin is list and args:
+            suffix += "[]"
+            annotation = args[0]
+        elif len(args) == 1 and origin is None:  # X | None
+            annotation = args[0]
+        else:
+            return None, suffix
+
+
+# ---------------------------------------------------------------- validating a plan
 
 
 class PlanError(Exception):
@@ -31,6 +561,193 @@ class PlanError(Exception):
         self.problems = problems
         where = f"{path}: " if path is not None else ""
         super().__init__(where + "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Validated:
+    """A plan whose keys and types are right."""
+
+    model: FeasiblePlan | InfeasiblePlan
+    feasible: bool
+    """Which layout it follows: a plan (optimal|feasible) or none (infeasible|unknown)."""
+    missing_ext: list[str]
+    """Extension keys it does not carry, e.g. ``rooms[0].open_month`` (a feasible plan's;
+    an infeasible plan declares none)."""
+    undeclared: list[str]
+    """Keys the models do not declare, e.g. ``rooms[2].colour`` (allowed in others' plans)."""
+
+
+def validate_plan(data: Any) -> Validated:
+    """Validate plan.json (as parsed JSON) against the models; raise :class:`PlanError`
+    (with no path) listing at most :data:`MAX_PROBLEMS` problems when it is not readable."""
+    if not isinstance(data, dict):
+        raise PlanError(None, [f"the file must hold a JSON object (a plan), not {_kind(data)}"])
+    if "format" not in data:
+        raise PlanError(
+            None, [f'format: missing: this is not a planner plan (expected "{FORMAT}")']
+        )
+    if data["format"] != FORMAT:
+        shown = _short(json.dumps(data["format"], ensure_ascii=True), 60)
+        raise PlanError(None, [f'format: {shown} is not supported (this planner reads "{FORMAT}")'])
+    solver = data.get("solver")
+    if not isinstance(solver, dict) or solver.get("status") not in STATUSES:
+        if "solver" not in data:
+            problem = f"solver: missing (required by {FORMAT})"
+        elif not isinstance(solver, dict):
+            problem = f"solver: must be an object, not {_kind(solver)}"
+        elif "status" not in solver:
+            problem = f"solver.status: missing (required by {FORMAT})"
+        else:
+            problem = "solver.status: " + _not_one_of(solver["status"], STATUSES)
+        # Without a status the layout is unknown: add the problems both layouts find.
+        feasible_problems = _problems(FeasiblePlan, data)
+        infeasible_problems = set(_problems(InfeasiblePlan, data))
+        common = [
+            p
+            for p in feasible_problems
+            if p in infeasible_problems and not p.startswith(("solver.", "solver:"))
+        ]
+        raise PlanError(None, [problem, *common][:MAX_PROBLEMS])
+    feasible = solver["status"] in FEASIBLE
+    layout: type[FeasiblePlan | InfeasiblePlan] = FeasiblePlan if feasible else InfeasiblePlan
+    try:
+        model = layout.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        raise PlanError(None, [_problem(e) for e in errors[:MAX_PROBLEMS]]) from None
+    missing_ext: list[str] = []
+    undeclared: list[str] = []
+    _walk(model, "", missing_ext if feasible else [], undeclared)
+    return Validated(model, feasible, missing_ext, undeclared)
+
+
+def _problems(layout: type[BaseModel], data: dict[str, Any]) -> list[str]:
+    try:
+        layout.model_validate(data)
+    except ValidationError as exc:
+        return [_problem(e) for e in exc.errors(include_url=False)]
+    return []
+
+
+def check_plan(data: Any) -> list[str]:
+    """Problems that make ``data`` unreadable as a plan (empty list: readable)."""
+    try:
+        validate_plan(data)
+    except PlanError as exc:
+        return exc.problems
+    return []
+
+
+def _walk(model: BaseModel, path: str, missing_ext: list[str], undeclared: list[str]) -> None:
+    """Collect the extension keys ``model`` lacks and the keys it does not declare."""
+    fields = type(model).model_fields
+    for name, info in fields.items():
+        key = info.alias or name
+        where = _join(path, key)
+        if name not in model.model_fields_set:
+            if presence(type(model), name) == EXT:
+                missing_ext.append(where)
+            continue
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            _walk(value, where, missing_ext, undeclared)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    _walk(item, f"{where}[{i}]", missing_ext, undeclared)
+    for key in model.model_extra or {}:
+        undeclared.append(_join(path, key))
+
+
+# ---------------------------------------------------------------- problems in words
+
+
+def _problem(error: Any) -> str:
+    """One pydantic error as ``where: what`` (``rooms[3].close_month: '2027-13' is not ...``)."""
+    where = ""
+    for step in error["loc"]:
+        where = f"{where}[{step}]" if isinstance(step, int) else _join(where, str(step))
+    return f"{where or 'the plan'}: {_what(error)}"
+
+
+def _what(error: Any) -> str:
+    kind, value = error["type"], error.get("input")
+    if kind == "missing":
+        return f"missing (required by {FORMAT})"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"must be an object, not {_kind(value)}"
+    if kind == "list_type":
+        return f"must be a list, not {_kind(value)}"
+    if kind == "string_type":
+        return f"must be a string, not {_kind(value)}"
+    if kind == "bool_type":
+        return f"must be true or false, not {_kind(value)}"
+    if kind == "float_type":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{_TOO_LARGE}, not a {len(str(abs(value)))}-digit number"
+        return f"must be a number, not {_kind(value)}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"{_TOO_LARGE}, not {value!r}"
+    if kind == "finite_number":
+        return f"must be a finite number, not {value}"
+    if kind == "value_error" and isinstance(error.get("ctx", {}).get("error"), _Invalid):
+        invalid: _Invalid = error["ctx"]["error"]
+        return f"{_shown(value)} {invalid.message}" if invalid.quote else invalid.message
+    if kind == "literal_error":
+        expected = tuple(re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", ""))))
+        return _not_one_of(value, expected)
+    return str(error["msg"])  # pragma: no cover - every type the models raise is above
+
+
+_TOO_LARGE = "must be at most 2^53 - 1 (about 9.007e15) either way"
+
+
+def _not_one_of(value: Any, choices: tuple[str, ...]) -> str:
+    if isinstance(value, str):
+        return f"{_shown(value)} is not one of {', '.join(choices)}"
+    return f"must be one of {', '.join(choices)}, not {_kind(value)}"
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
+
+
+def _shown(value: Any) -> str:
+    """A string value for a message: quoted, escaped, at most 40 characters."""
+    text = str(value)
+    if text.isprintable() and "'" not in text:
+        return "'" + _short(text, 40) + "'"
+    return _short(json.dumps(text, ensure_ascii=True), 42)
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _key(key: Any) -> str:
+    text = str(key)
+    if re.fullmatch(r"[A-Za-z0-9_-]{1,60}", text):
+        return text
+    return "[" + _short(json.dumps(text, ensure_ascii=True), 62) + "]"
+
+
+def _join(path: str, key: str) -> str:
+    step = _key(key)
+    if step.startswith("["):
+        return path + step
+    return f"{path}.{step}" if path else step
+
+
+# ---------------------------------------------------------------- files
 
 
 def plan_problems(file: Path, problems: list[str]) -> str:
@@ -46,8 +763,12 @@ def plan_json_path(path: Path) -> Path:
     return path / "plan.json" if path.is_dir() else path
 
 
-def load_plan(path: Path) -> Plan:
-    """Load and check a plan (a plan directory or a plan.json); raise PlanError if unusable."""
+def read_plan_json(path: Path) -> Any:
+    """The JSON of a plan file (a plan directory or a plan.json), not yet validated.
+
+    Raises :class:`PlanError` when it is missing, unreadable, not UTF-8 or not JSON
+    (NaN and Infinity are not JSON; nesting deeper than Python can parse is refused).
+    """
     file = plan_json_path(path)
     try:
         text = file.read_text(encoding="utf-8")
@@ -60,16 +781,24 @@ def load_plan(path: Path) -> Plan:
     except OSError as exc:
         raise PlanError(file, [f"cannot read: {exc.strerror or exc}"]) from None
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise PlanError(
             file, [f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"]
         ) from None
     except ValueError as exc:
         raise PlanError(file, [f"not valid JSON: {exc}"]) from None
-    problems = check_plan(data)
-    if problems:
-        raise PlanError(file, problems)
+    except RecursionError:
+        raise PlanError(file, ["not valid JSON here: nested too deeply"]) from None
+
+
+def load_plan(path: Path) -> Plan:
+    """Load and check a plan (a plan directory or a plan.json); raise PlanError if unusable."""
+    data = read_plan_json(path)
+    try:
+        validate_plan(data)
+    except PlanError as exc:
+        raise PlanError(plan_json_path(path), exc.problems) from None
     return data
 
 
@@ -77,268 +806,41 @@ def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-# ---------------------------------------------------------------- shape checks
+# ---------------------------------------------------------------- JSON Schema
 
 
-class _Checker:
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def add(self, where: str, message: str) -> None:
-        if len(self.problems) < 20:
-            self.problems.append(f"{where}: {message}")
-
-    def obj(self, parent: dict[str, Any], key: str, where: str, *, required: bool) -> Any:
-        if key not in parent:
-            if required:
-                self.add(where + key, "missing (required by planner-plan/1)")
-            return None
-        return parent[key]
-
-    def is_dict(self, value: Any, where: str) -> bool:
-        if not isinstance(value, dict):
-            self.add(where, f"must be an object, not {_kind(value)}")
-            return False
-        return True
-
-    def is_list(self, value: Any, where: str) -> bool:
-        if not isinstance(value, list):
-            self.add(where, f"must be a list, not {_kind(value)}")
-            return False
-        return True
-
-    def string(
-        self,
-        d: dict[str, Any],
-        key: str,
-        where: str,
-        *,
-        required: bool = False,
-        null: bool = False,
-        choices: tuple[str, ...] = (),
-        pattern: re.Pattern[str] | None = None,
-    ) -> None:
-        v = self.obj(d, key, where, required=required)
-        if v is None:
-            if key in d and not null:
-                self.add(where + key, "must not be null")
-            return
-        if not isinstance(v, str):
-            self.add(where + key, f"must be a string, not {_kind(v)}")
-        elif choices and v not in choices:
-            self.add(where + key, f"'{v}' is not one of {', '.join(choices)}")
-        elif pattern is not None and not pattern.match(v):
-            self.add(where + key, f"'{v}' is not a month YYYY-MM")
-
-    def number(
-        self,
-        d: dict[str, Any],
-        key: str,
-        where: str,
-        *,
-        required: bool = False,
-        null: bool = False,
-    ) -> None:
-        v = self.obj(d, key, where, required=required)
-        if v is None:
-            if key in d and not null:
-                self.add(where + key, "must not be null")
-            return
-        if isinstance(v, bool) or not isinstance(v, int | float):
-            self.add(where + key, f"must be a number, not {_kind(v)}")
-        elif not math.isfinite(v):
-            self.add(where + key, "must be a finite number")
-
-    def boolean(self, d: dict[str, Any], key: str, where: str) -> None:
-        v = d.get(key)
-        if key in d and v is not None and not isinstance(v, bool):
-            self.add(where + key, f"must be true or false, not {_kind(v)}")
-
-    def strings(self, d: dict[str, Any], key: str, where: str) -> None:
-        v = d.get(key)
-        if v is None:
-            return
-        if not isinstance(v, list) or not all(isinstance(s, str) for s in v):
-            self.add(where + key, "must be a list of strings")
-
-    def items(self, plan: dict[str, Any], key: str) -> list[dict[str, Any]]:
-        v = self.obj(plan, key, "", required=True)
-        if v is None:
-            if key in plan:
-                self.add(key, "must be a list, not null")
-            return []
-        if not self.is_list(v, key):
-            return []
-        out = []
-        for i, item in enumerate(v):
-            if self.is_dict(item, f"{key}[{i}]"):
-                out.append(item)
-        return out
+class _Schema(GenerateJsonSchema):
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
 
 
-def _kind(v: Any) -> str:
-    if v is None:
-        return "null"
+def plan_schema() -> dict[str, Any]:
+    """The JSON Schema (2020-12) of plan.json: one of the two layouts."""
+    _, top = models_json_schema(
+        [(FeasiblePlan, "validation"), (InfeasiblePlan, "validation")],
+        ref_template="#/$defs/{model}",
+        schema_generator=_Schema,
+    )
+    defs = top["$defs"]
+    for definition in defs.values():
+        for prop in definition.get("properties", {}).values():
+            if prop.get("default", 0) is None:  # ext/opt keys: absent, not null by default
+                del prop["default"]
     return {
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-        str: "a string",
-        list: "a list",
-        dict: "an object",
-    }.get(type(v), type(v).__name__)
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://planner.invalid/schema/plan.json",
+        "title": f"plan.json ({FORMAT})",
+        "description": (
+            "A planner plan (docs/plan-format.md). Each key's x-plan says how present it "
+            "must be: core (required), ext (planner's extension: planner writes it, other "
+            "tools may leave it out), opt (may be absent). Keys not declared here are allowed."
+        ),
+        "oneOf": [{"$ref": "#/$defs/FeasiblePlan"}, {"$ref": "#/$defs/InfeasiblePlan"}],
+        "$defs": defs,
+    }
 
 
-def check_plan(data: Any) -> list[str]:
-    """Problems that stop the reports reading ``data`` as a plan (empty list: readable)."""
-    c = _Checker()
-    if not isinstance(data, dict):
-        return [f"the file must hold a JSON object (a plan), not {_kind(data)}"]
-    fmt = data.get("format")
-    if "format" not in data:
-        return ['format: missing: this is not a planner plan (expected "planner-plan/1")']
-    if fmt != FORMAT:
-        return [f'format: {json.dumps(fmt)} is not supported (this planner reads "{FORMAT}")']
-    c.string(data, "estate", "", required=True)
-    for key in ("inventory_sha256", "planner_version", "created"):
-        c.string(data, key, "", null=True)
-    solver = c.obj(data, "solver", "", required=True)
-    if solver is not None and c.is_dict(solver, "solver"):
-        c.string(solver, "status", "solver.", required=True, choices=STATUSES)
-        for key in ("objective", "bound", "gap", "wall_s", "annuity_factor"):
-            c.number(solver, key, "solver.", null=True)
-    options = data.get("options")
-    if options is not None:
-        c.is_dict(options, "options")
-
-    for i, r in enumerate(c.items(data, "rooms")):
-        w = f"rooms[{i}]."
-        c.string(r, "id", w, required=True)
-        c.string(r, "decision", w, required=True, choices=ROOM_DECISIONS)
-        for key in ("close_month", "open_month"):
-            c.string(r, key, w, null=True, pattern=_MONTH)
-        for key in ("site", "organisation", "reason", "name"):
-            c.string(r, key, w, null=True)
-        for key in (
-            "annual_cost",
-            "racks",
-            "power_kw",
-            "racks_used_before",
-            "racks_used_after",
-            "power_used_before",
-            "power_used_after",
-            "ops_fte",
-        ):
-            c.number(r, key, w, null=True)
-        for key in ("zones_before", "zones_after", "accreditations"):
-            c.strings(r, key, w)
-    for i, d in enumerate(c.items(data, "desks")):
-        w = f"desks[{i}]."
-        c.string(d, "id", w, required=True)
-        c.string(d, "decision", w, required=True, choices=DESK_DECISIONS)
-        c.number(d, "fte", w, null=True)
-        c.number(d, "fte_before", w, null=True)
-        c.string(d, "close_month", w, null=True, pattern=_MONTH)
-        for key in ("site", "reason", "name"):
-            c.string(d, key, w, null=True)
-        c.strings(d, "organisations", w)
-    for i, a in enumerate(c.items(data, "assignments")):
-        w = f"assignments[{i}]."
-        c.string(a, "workload", w, required=True)
-        c.string(a, "from", w, required=True)
-        c.string(a, "to", w, required=True)
-        c.string(a, "month", w, required=True, null=True, pattern=_MONTH)
-        for key in ("organisation", "zone", "reason", "name"):
-            c.string(a, key, w, null=True)
-        c.number(a, "migration_cost", w, null=True)
-        c.number(a, "migration_days", w, null=True)
-    for i, a in enumerate(c.items(data, "desk_assignments")):
-        w = f"desk_assignments[{i}]."
-        c.string(a, "organisation", w, required=True)
-        c.string(a, "desk", w, required=True)
-        c.string(a, "from", w, null=True)
-        c.string(a, "month", w, null=True, pattern=_MONTH)
-    for i, wave in enumerate(c.items(data, "waves")):
-        w = f"waves[{i}]."
-        c.string(wave, "month", w, required=True, pattern=_MONTH)
-        c.strings(wave, "workloads", w)
-        c.number(wave, "days", w, null=True)
-        c.number(wave, "cost", w, null=True)
-    for i, y in enumerate(c.items(data, "years")):
-        w = f"years[{i}]."
-        c.string(y, "year", w, required=True)
-        if isinstance(y.get("year"), str) and not YEAR_LABEL.match(y["year"]):
-            c.add(w + "year", f"'{y['year']}' is not a financial year like 2027/28")
-        for key in ("baseline", "planned", "one_off", "savings"):
-            c.number(y, key, w, required=True)
-        for key in ("months", "cumulative_savings", "discount_factor", "discounted_savings"):
-            c.number(y, key, w, null=True)
-    for i, o in enumerate(c.items(data, "organisations")):
-        w = f"organisations[{i}]."
-        c.string(o, "id", w, required=True)
-        for key in ("baseline", "planned", "savings"):
-            c.number(o, key, w, required=True)
-        for key in ("one_off", "horizon_baseline", "horizon_planned", "horizon_savings"):
-            c.number(o, key, w, null=True)
-        c.string(o, "name", w, null=True)
-        c.boolean(o, "worse_off", w)
-    costs = c.obj(data, "costs", "", required=True)
-    if costs is not None and c.is_dict(costs, "costs"):
-        c.number(costs, "baseline_steady", "costs.", required=True)
-        feasible = isinstance(solver, dict) and solver.get("status") in ("optimal", "feasible")
-        for key in ("planned_steady", "one_off"):
-            c.number(costs, key, "costs.", required=feasible, null=not feasible)
-        for key in ("one_off_breakdown", "steady_breakdown"):
-            sub = costs.get(key)
-            if sub is not None and c.is_dict(sub, f"costs.{key}"):
-                for k in sub:
-                    c.number(sub, k, f"costs.{key}.", null=True)
-    finance = data.get("finance")
-    if finance is not None and c.is_dict(finance, "finance"):
-        for key in ("npv", "total_savings", "discount_rate", "horizon_years"):
-            c.number(finance, key, "finance.", null=True)
-        c.string(finance, "payback_month", "finance.", null=True, pattern=_MONTH)
-        c.string(finance, "allocation", "finance.", null=True)
-    staff = c.obj(data, "staff", "", required=True)
-    if staff is not None and c.is_dict(staff, "staff"):
-        for key in ("desk_fte_before", "desk_fte_after", "ops_fte_before", "ops_fte_after"):
-            c.number(staff, key, "staff.", null=True)
-        for sub in ("by_organisation", "by_site"):
-            rows = staff.get(sub)
-            if rows is None:
-                continue
-            if not c.is_list(rows, f"staff.{sub}"):
-                continue
-            for i, row in enumerate(rows):
-                w = f"staff.{sub}[{i}]"
-                if not c.is_dict(row, w):
-                    continue
-                for k, v in row.items():
-                    if k in ("id", "site", "organisation", "name"):
-                        c.string(row, k, w + ".", null=True)
-                    elif v is not None:
-                        c.number(row, k, w + ".", null=True)
-    expl = c.obj(data, "explanation", "", required=True)
-    if expl is not None and (
-        not isinstance(expl, list) or not all(isinstance(s, str) for s in expl)
-    ):
-        c.add("explanation", "must be a list of sentences (strings)")
-    zones = data.get("zones")
-    if zones is not None and c.is_list(zones, "zones"):
-        for i, z in enumerate(zones):
-            if c.is_dict(z, f"zones[{i}]"):
-                c.string(z, "id", f"zones[{i}].", required=True)
-                c.string(z, "name", f"zones[{i}].", null=True)
-                c.string(z, "isolation", f"zones[{i}].", null=True)
-                c.strings(z, "requires", f"zones[{i}].")
-                c.strings(z, "networks", f"zones[{i}].")
-    separate = data.get("separate")
-    if separate is not None and (
-        not isinstance(separate, list)
-        or not all(isinstance(p, list) and all(isinstance(s, str) for s in p) for p in separate)
-    ):
-        c.add("separate", "must be a list of pairs of zone ids")
-    return c.problems
+# ---------------------------------------------------------------- writing
 
 
 VOLATILE_KEYS = (("created",), ("solver", "wall_s"), ("solver", "schedule_wall_s"))
@@ -347,7 +849,7 @@ VOLATILE_KEYS = (("created",), ("solver", "wall_s"), ("solver", "schedule_wall_s
 
 def dumps(plan: dict[str, Any]) -> str:
     """plan.json's text: indented, UTF-8, one trailing newline."""
-    return json.dumps(plan, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(plan, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def without_volatile(plan: dict[str, Any]) -> dict[str, Any]:

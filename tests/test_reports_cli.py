@@ -163,3 +163,40 @@ def test_help_has_an_example(runner: CliRunner, command: str, example: str) -> N
     result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "120"})
     assert result.exit_code == 0
     assert example in result.output
+
+
+def test_report_names_a_fraction_where_a_whole_number_belongs(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    d = copy_plan("severnvale", tmp_path)
+    plan = json.loads((d / "plan.json").read_text(encoding="utf-8"))
+    plan["desks"][0]["fte"] = 9.5
+    plan["years"][1]["year"] = "2028/30"
+    (d / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    for args in (["report", str(d)], ["diff", str(PLANS / "severnvale"), str(d)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert "not a usable plan (2 problems)" in result.output
+        assert "desks[0].fte: must be a whole number, not 9.5" in result.output
+        assert "years[1].year: '2028/30' is not a financial year like 2027/28" in result.output
+
+
+def test_report_an_infeasible_plan_without_staff(runner: CliRunner, tmp_path: Path) -> None:
+    """staff is optional without a plan (as the checker has always read it)."""
+    d = copy_plan("infeasible", tmp_path)
+    plan = json.loads((d / "plan.json").read_text(encoding="utf-8"))
+    del plan["staff"]
+    (d / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    result = runner.invoke(app, ["report", str(d), "--quiet"])
+    assert result.exit_code == 0, result.output
+
+
+def test_check_prints_a_path_with_brackets_as_text(runner: CliRunner, tmp_path: Path) -> None:
+    from helpers.checker_case import sha_of, valid_plan, write_estate
+
+    directory = write_estate(tmp_path / "estate")
+    path = tmp_path / "[red]plan.json"
+    path.write_text(json.dumps(valid_plan(sha_of(directory))), encoding="utf-8")
+    result = runner.invoke(app, ["check", str(directory), str(path)])
+    assert result.exit_code == 0, result.output
+    assert f"{path}: valid" in result.output

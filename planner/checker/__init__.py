@@ -1,11 +1,13 @@
 """`planner check`: an independent verifier of plan.json against the estate's files.
 
 It shares no logic with the optimiser: it imports only the inventory package (the
-loader and the pydantic inventory models) and the standard library, reads
-plan.json as plain JSON, and recomputes everything the documents define
-(spec/inventory-format.md rules 1-10 and the cost model; docs/plan-format.md's
-months, finance, allocation and staff accounting) with its own latency search,
-distance and exact arithmetic. ``tests/test_checker_imports.py`` enforces this.
+loader and the pydantic inventory models), :mod:`planner.planfile` (plan.json's
+models, for the keys and types of a plan: :mod:`planner.checker.planfile`) and the
+standard library, reads plan.json as plain JSON, and recomputes everything the
+documents define (spec/inventory-format.md rules 1-10 and the cost model;
+docs/plan-format.md's months, finance, allocation and staff accounting) with its
+own latency search, distance and exact arithmetic. The import contracts of
+pyproject.toml (``lint-imports``, ``tests/test_layers.py``) enforce this.
 
     report = check_plan(loaded, json.load(open("plan.json")))
     for v in report.violations:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
+from rich.text import Text
 
 from planner.checker import PlanFormatError, check_plan
 from planner.cli.app import app
 from planner.cli.common import EXIT_INVALID, EXIT_VIOLATIONS, console, err, fail, load_valid_estate
+from planner.planfile import PlanError, plan_problems, read_plan_json
 
 
 @app.command()
@@ -39,11 +40,9 @@ def check(
     if not plan_json.is_file():
         fail(f"{plan_json}: no such file; give the plan.json that `planner optimise` wrote")
     try:
-        plan = json.loads(plan_json.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        fail(f"{plan_json}: not JSON ({exc})")
-    except OSError as exc:
-        fail(f"{plan_json}: cannot read it ({exc.strerror})")
+        plan = read_plan_json(plan_json)
+    except PlanError as exc:
+        fail(plan_problems(plan_json, exc.problems))
     try:
         report = check_plan(loaded, plan, strict=not core_only)
     except PlanFormatError as exc:
@@ -57,7 +56,11 @@ def check(
     for note in report.notes:
         console.print(f"note: {note}", markup=False, style="yellow")
     if report.ok:
-        console.print(f"{plan_json}: [bold green]valid[/] - {report.summary()}")
+        console.print(
+            Text.assemble(f"{plan_json}: ", ("valid", "bold green"), f" - {report.summary()}")
+        )
         return
-    console.print(f"{plan_json}: [bold red]invalid[/] - {report.summary()}")
+    console.print(
+        Text.assemble(f"{plan_json}: ", ("invalid", "bold red"), f" - {report.summary()}")
+    )
     raise typer.Exit(EXIT_VIOLATIONS)
