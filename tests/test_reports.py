@@ -371,6 +371,21 @@ def test_html_sections_and_figures(severnvale: dict[str, Any]) -> None:
     assert "opens Oct 2027" in page
 
 
+def test_html_contents_link_only_to_sections_the_page_has(severnvale: dict[str, Any]) -> None:
+    full = report_html(severnvale)
+    for anchor in ("rooms", "timeline", "finance", "partners", "staff"):
+        assert f'href="#{anchor}"' in full
+        assert f'id="{anchor}"' in full
+    bare = copy.deepcopy(severnvale)
+    bare["organisations"] = []
+    bare["staff"] = {k: v for k, v in bare["staff"].items() if not isinstance(v, list)}
+    page = report_html(bare)
+    assert 'href="#partners"' not in page
+    assert 'id="partners"' not in page
+    for anchor in re.findall(r'href="#([a-z-]+)"', page):
+        assert f'id="{anchor}"' in page, anchor
+
+
 def test_html_is_self_contained(severnvale: dict[str, Any]) -> None:
     page = report_html(severnvale)
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)

@@ -92,10 +92,6 @@ def money_ok(plan_value: float | int, exact: Total | Fraction, items: int = 1) -
     return abs(q(plan_value) - value) <= money_tolerance(items, value)
 
 
-def near(plan_value: float | int, exact: Fraction, tolerance: Fraction) -> bool:
-    return abs(q(plan_value) - exact) <= tolerance
-
-
 def gbp(x: Fraction | float) -> str:
     """Money for a sentence: GBP 1,234.56."""
     return f"GBP {float(x):,.2f}"

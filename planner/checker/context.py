@@ -18,7 +18,6 @@ from planner.checker.report import CheckReport
 from planner.inventory.items import Inventory, Room
 
 ROOM_DECISIONS = {"existing": ("keep", "close"), "candidate": ("open", "unused")}
-DESK_DECISIONS = ("keep", "close")
 
 
 @dataclass
@@ -226,14 +225,6 @@ def build(ctx: Ctx) -> None:
                 (room.id,),
                 f"{room.status} room '{room.id}' has decision '{entry['decision']}'; "
                 f"an {room.status} room is {allowed}",
-            )
-    for desk in inv.service_desks:
-        entry = ctx.desk_entry.get(desk.id)
-        if entry is not None and entry["decision"] not in DESK_DECISIONS:
-            ctx.add(
-                "9",
-                (desk.id,),
-                f"desk '{desk.id}' has decision '{entry['decision']}'; a desk is keep|close",
             )
 
     for w in inv.workloads:

@@ -63,9 +63,19 @@ def _script_hash() -> str:
 def report_html(plan: Plan) -> str:
     """The text of report.html."""
     v = PlanView(plan)
-    body = [_masthead(v), _contents(v), '<main class="wrap">', headline(v)]
+    sections: dict[str, str] = {}
     if v.feasible:
-        body += [rooms(v), timeline(v), finance(v), partners(v), staff(v), security(v)]
+        sections = {
+            "rooms": rooms(v),
+            "timeline": timeline(v),
+            "finance": finance(v),
+            "partners": partners(v),
+            "staff": staff(v),
+            "security": security(v),
+        }
+    present = [(anchor, text) for anchor, text in CONTENTS if sections.get(anchor)]
+    body = [_masthead(v), _contents(present), '<main class="wrap">', headline(v)]
+    body += list(sections.values())
     body += [about(v), "</main>"]
     return (
         _head(v)
@@ -127,12 +137,10 @@ def _when(iso: object) -> str:
     return f"{t.day} {fmt.MONTHS[t.month - 1]} {t.year}, {t:%H:%M}{zone}"
 
 
-def _contents(v: PlanView) -> str:
-    """The contents bar: a link to each section the page has."""
-    links = [("headline", "Headline")]
-    if v.feasible:
-        links += CONTENTS
-    links.append(("about", "About this plan"))
+def _contents(present: list[tuple[str, str]]) -> str:
+    """The contents bar: a link to each section the page has (a section with nothing to
+    show, such as Partners for an estate without organisations, is left out)."""
+    links = [("headline", "Headline"), *present, ("about", "About this plan")]
     items = "".join(f'<a href="#{k}">{e(t)}</a>' for k, t in links)
     return f'<nav class="toc no-print" aria-label="Contents"><div class="wrap">{items}</div></nav>'
 
