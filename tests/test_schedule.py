@@ -487,3 +487,66 @@ def test_workload_that_cannot_move_out_of_a_closing_room_is_explained(
     # the closure may be named as the room's flag or as the rooms w may not use
     assert "close: true" in text
     assert "old" in text
+
+
+# ------------------------------------------------------------------ explanation sentences
+
+
+def test_every_schedule_guard_has_one_sentence() -> None:
+    from planner.schedule.explain import SENTENCES
+    from planner.schedule.guards import ScheduleGuard
+
+    assert set(SENTENCES) == set(ScheduleGuard)
+
+
+def closing_after_earliest_close() -> Doc:
+    """'old' closes no earlier than October 2027 (earliest_close); w moves out of it."""
+    doc = base()
+    site(doc, "b", 52.1)
+    link(doc, "a", "b", 3)
+    room(doc, "old", "a", cost=200_000, close=True, earliest_close="2027-09-15")
+    room(doc, "new", "b", cost=50_000, keep=True)
+    workload(doc, "w", "old")
+    return doc
+
+
+def test_every_guard_of_an_explanation_model_reads_as_a_sentence(tmp_path: Path) -> None:
+    """The explanation models of schedules with no solution (a deadline, a cycle) and of
+    two that have one (separation, earliest_close) create every kind of guard between
+    them, and each guard reads as a sentence naming its workload, room or order rule."""
+    from planner.inventory.graph import EstateGraph
+    from planner.inventory.months import Calendar
+    from planner.schedule.build import build
+    from planner.schedule.explain import describe
+    from planner.schedule.guards import ScheduleGuard
+    from planner.schedule.migration import build_migration
+
+    cases = {
+        "deadline": (deadline_with_group(), {"x": "new", "app": "new", "db": "new"}),
+        "cycle": (cycle_order_and_swap(), {"a": "ry", "b": "rz"}),
+        "police": (
+            police_into_pasf_room(),
+            {"o1": "council-room", "o2": "council-room", "pol": "pasf-room"},
+        ),
+        "earliest": (closing_after_earliest_close(), {"w": "new"}),
+    }
+    kinds: set[ScheduleGuard] = set()
+    for name, (doc, room_of) in cases.items():
+        inv = load(write(doc, tmp_path / name)).inventory
+        cal = Calendar(inv.estate.start, inv.estate.horizon_years)
+        orders = pairs.order_rules(inv, EstateGraph(inv), room_of)
+        open_rooms = frozenset(room_of.values())
+        model = build(build_migration(inv, cal, room_of, open_rooms, orders), explain=True)
+        assert model.guards, name
+        for key in model.guards:
+            kind = ScheduleGuard(str(key[0]))
+            kinds.add(kind)
+            sentence = describe(inv, cal, orders, key)
+            if kind is ScheduleGuard.ORDER:
+                assert isinstance(key[1], int)
+                assert orders[key[1]].label in sentence, (key, sentence)
+            elif len(key) > 1:
+                assert str(key[1]) in sentence, (key, sentence)
+            else:
+                assert sentence, key
+    assert kinds == set(ScheduleGuard)

@@ -26,7 +26,7 @@ from planner.inventory.validate import load_and_validate
 from planner.inventory.write import write_yaml
 from planner.optimise import OptimiseOptions, OptimiseResult, optimise
 from planner.schedule import schedule_migration
-from planner.schedule.cpsat import _build, _hint
+from planner.schedule.build import build, hint
 from planner.schedule.greedy import greedy_schedule, violations
 from planner.schedule.migration import build_migration
 from planner.schedule.pairs import order_rules
@@ -117,8 +117,8 @@ def test_cp_sat_says_the_hint_is_complete_and_feasible() -> None:
     greedy = greedy_schedule(inst)
     assert greedy.complete
     assert violations(inst, greedy.move_month, greedy.close_month, greedy.open_month) == []
-    built = _build(inst, explain=False)
-    assert _hint(built, greedy) == len(built.model.proto.variables)
+    built = build(inst, explain=False)
+    assert hint(built, greedy) == len(built.model.proto.variables)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = 0.5

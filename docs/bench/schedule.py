@@ -43,9 +43,9 @@ from planner.inventory.validate import load_and_validate
 from planner.inventory.write import write_yaml
 from planner.optimise import OptimiseOptions, optimise
 from planner.schedule import schedule_migration
-from planner.schedule.cpsat import Options
 from planner.schedule.migration import Migration, build_migration
 from planner.schedule.pairs import order_rules
+from planner.schedule.variables import Options
 from planner.target import Target
 
 ROOT = Path(__file__).resolve().parents[2]

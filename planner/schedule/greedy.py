@@ -1,6 +1,6 @@
 """A fast list scheduler for rule 10: a legal month-by-month schedule without CP-SAT.
 
-It serves the CP-SAT model (:mod:`planner.schedule.cpsat`) as a complete
+It serves the CP-SAT model (:mod:`planner.schedule.build`) as a complete
 solution hint, and as the schedule itself when CP-SAT finds none in time.
 
 Rules of the heuristic (``greedy_schedule``), on the whole-number
@@ -252,224 +252,277 @@ def greedy_schedule(
 
 def _run(inst: Migration, units: _Units, policy: Policy) -> GreedySchedule:
     """One forward list schedule (rules 2-5 of the module docstring)."""
-    T, cap = inst.T, inst.days_cap
-    n = len(units.members)
-    mover = inst.mover
-    for c in range(n):
+    problem = _unit_problem(inst, units) or _capacity_problem(inst)
+    if problem is not None:
+        return GreedySchedule({}, problem=problem, variant=policy.name)
+    run = _Forward(inst, units, policy)
+    for m in range(inst.T):
+        run.schedule_month(m)
+        late = [c for c in run.waiting() if units.hi[c] <= m]
+        if late:
+            return run.failure(min(late, key=lambda c: units.rank[c]), m)
+    left = run.waiting()
+    if left:
+        return run.failure(min(left, key=lambda c: units.rank[c]), inst.T - 1)
+    close_month = _close_months(inst, run.move_month)
+    for rid, c in close_month.items():
+        if c > inst.T:
+            return GreedySchedule(
+                run.move_month,
+                problem=f"room {rid} cannot close within the horizon",
+                variant=policy.name,
+            )
+    return _finish(inst, run.move_month, close_month, "the greedy schedule", policy.name)
+
+
+def _unit_problem(inst: Migration, units: _Units) -> str | None:
+    """Why some unit can never move: more person-days than a month has, or no month left in
+    its window once the orders are applied (None if every unit could)."""
+    cap = inst.days_cap
+    for c, members in enumerate(units.members):
         if units.days[c] > cap:
-            names = ", ".join(units.members[c])
-            return GreedySchedule(
-                {},
-                problem=f"{names} need {units.days[c] / 100:g} person-days in one month, "
-                f"more than the {cap / 100:g} a month allows",
-                variant=policy.name,
+            return (
+                f"{', '.join(members)} need {units.days[c] / 100:g} person-days in one "
+                f"month, more than the {cap / 100:g} a month allows"
             )
-        if units.lo[c] > units.hi[c] and units.members[c]:
-            names = ", ".join(units.members[c])
-            return GreedySchedule(
-                {},
-                problem=f"{names} have no month in their windows once the orders are applied",
-                variant=policy.name,
+        if units.lo[c] > units.hi[c] and members:
+            return (
+                f"{', '.join(members)} have no month in their windows once the orders are applied"
             )
+    return None
 
-    # Capacity deltas of each unit, and the state.
-    caps = inst.capacities
-    usage = [sum(cp.leaving.values()) for cp in caps]
-    for k, cp in enumerate(caps):
-        if usage[k] > cp.free:
-            return GreedySchedule(
-                {},
-                problem=f"room {cp.room}'s {cp.resource} are over capacity today "
-                "(after rounding to thousandths)",
-                variant=policy.name,
-            )
-    delta: list[dict[int, int]] = [defaultdict(int) for _ in range(n)]
-    for k, cp in enumerate(caps):
-        for wid, d in cp.leaving.items():
-            delta[units.unit_of[wid]][k] -= d
-        for wid, d in cp.entering.items():
-            delta[units.unit_of[wid]][k] += d
-    grow = [[(k, d) for k, d in delta[c].items() if d > 0] for c in range(n)]
-    leaves_cap: list[list[int]] = [[] for _ in range(len(caps))]
-    """Capacity index -> units that free some of it by leaving."""
-    for c in range(n):
-        for k, d in delta[c].items():
-            if d < 0:
-                leaves_cap[k].append(c)
 
-    # Room bookkeeping for the priority.
-    rem: dict[str, int] = defaultdict(int)
-    into_total: dict[str, int] = defaultdict(int)
-    opened: set[str] = set()
-    opening = set(inst.opening)
-    src_days: list[dict[str, int]] = [defaultdict(int) for _ in range(n)]
-    dst_days: list[dict[str, int]] = [defaultdict(int) for _ in range(n)]
-    for c in range(n):
+def _capacity_problem(inst: Migration) -> str | None:
+    """Which binding room resource is already over capacity today, if one is."""
+    for cp in inst.capacities:
+        if sum(cp.leaving.values()) > cp.free:
+            return (
+                f"room {cp.room}'s {cp.resource} are over capacity today "
+                "(after rounding to thousandths)"
+            )
+    return None
+
+
+def _close_months(inst: Migration, move_month: dict[str, int]) -> dict[str, int]:
+    """Each closing room closes the month after its last move out, not before its earliest
+    close month (rule 4 of the module docstring; may be after the horizon)."""
+    return {
+        rid: max(lo, 1 + max((move_month[w] for w in inst.leaving.get(rid, [])), default=0))
+        for rid, lo in inst.closing.items()
+    }
+
+
+class _Forward:
+    """The state of one forward list schedule: which units have moved and when, the room
+    capacities in use, the person-days left in each closing room (for the priority)."""
+
+    def __init__(self, inst: Migration, units: _Units, policy: Policy) -> None:
+        self.inst, self.units, self.policy = inst, units, policy
+        n = self.n = len(units.members)
+        self.cap = inst.days_cap
+        # Capacity deltas of each unit, and the state.
+        caps = inst.capacities
+        self.usage = [sum(cp.leaving.values()) for cp in caps]
+        self.delta: list[dict[int, int]] = [defaultdict(int) for _ in range(n)]
+        for k, cp in enumerate(caps):
+            for wid, d in cp.leaving.items():
+                self.delta[units.unit_of[wid]][k] -= d
+            for wid, d in cp.entering.items():
+                self.delta[units.unit_of[wid]][k] += d
+        self.grow = [[(k, d) for k, d in self.delta[c].items() if d > 0] for c in range(n)]
+        self.leaves_cap: list[list[int]] = [[] for _ in range(len(caps))]
+        """Capacity index -> units that free some of it by leaving."""
+        for c in range(n):
+            for k, d in self.delta[c].items():
+                if d < 0:
+                    self.leaves_cap[k].append(c)
+        self._rooms()
+        self.unit_slope = [sum(inst.move_slope[w] for w in units.members[c]) for c in range(n)]
+        self.month_of_unit = [-1] * n
+        self.npred = list(units.npred)
+        self.ready: set[int] = {c for c in range(n) if self.npred[c] == 0}
+        self.move_month: dict[str, int] = {}
+        self.boost = [0.0] * n
+        """Scores raised for units whose leaving makes room for a better unit (this month)."""
+        self.used = 0
+        """Person-days used in the month being scheduled."""
+
+    def _rooms(self) -> None:
+        """Room bookkeeping for the priority: person-days left to move out of each closing
+        room (``rem``) and into each candidate (``into_total``), each unit's share of them,
+        and the first month each closing room could close (``close_from``: after
+        earliest_close, and after the earliest month its last leaver may move)."""
+        inst, units = self.inst, self.units
+        self.rem: dict[str, int] = defaultdict(int)
+        self.into_total: dict[str, int] = defaultdict(int)
+        self.opened: set[str] = set()
+        self.opening = set(inst.opening)
+        self.src_days: list[dict[str, int]] = [defaultdict(int) for _ in range(self.n)]
+        self.dst_days: list[dict[str, int]] = [defaultdict(int) for _ in range(self.n)]
+        for c in range(self.n):
+            for wid in units.members[c]:
+                mv = inst.mover[wid]
+                if mv.src in inst.closing:
+                    self.src_days[c][mv.src] += max(mv.days, 1)
+                    self.rem[mv.src] += max(mv.days, 1)
+                if mv.dst in self.opening:
+                    self.dst_days[c][mv.dst] += max(mv.days, 1)
+                    self.into_total[mv.dst] += max(mv.days, 1)
+        self.close_from = dict(inst.closing)
+        for c in range(self.n):
+            for rid in self.src_days[c]:
+                self.close_from[rid] = max(self.close_from[rid], self.units.lo[c] + 1)
+
+    def waiting(self) -> list[int]:
+        """The units with members that have not moved yet."""
+        units = self.units
+        return [c for c in range(self.n) if self.month_of_unit[c] < 0 and units.members[c]]
+
+    def done(self, c: int, m: int) -> None:
+        """Record unit c in month m (its successors may become ready)."""
+        inst, units = self.inst, self.units
+        self.month_of_unit[c] = m
+        self.ready.discard(c)
         for wid in units.members[c]:
-            mv = mover[wid]
+            self.move_month[wid] = m
+            mv = inst.mover[wid]
             if mv.src in inst.closing:
-                src_days[c][mv.src] += max(mv.days, 1)
-                rem[mv.src] += max(mv.days, 1)
-            if mv.dst in opening:
-                dst_days[c][mv.dst] += max(mv.days, 1)
-                into_total[mv.dst] += max(mv.days, 1)
-
-    # The first month each closing room could close: after earliest_close, and after the
-    # earliest month its last leaver may move.
-    close_from = dict(inst.closing)
-    for c in range(n):
-        for rid in src_days[c]:
-            close_from[rid] = max(close_from[rid], units.lo[c] + 1)
-    unit_slope = [sum(inst.move_slope[w] for w in units.members[c]) for c in range(n)]
-    month_of_unit = [-1] * n
-    npred = list(units.npred)
-    ready: set[int] = {c for c in range(n) if npred[c] == 0}
-    move_month: dict[str, int] = {}
-    boost = [0.0] * n
-
-    def done(c: int, m: int) -> None:
-        """Record unit c in month m; return nothing (successors may become ready)."""
-        month_of_unit[c] = m
-        ready.discard(c)
-        for wid in units.members[c]:
-            move_month[wid] = m
-            mv = mover[wid]
-            if mv.src in inst.closing:
-                rem[mv.src] -= max(mv.days, 1)
-            if mv.dst in opening:
-                opened.add(mv.dst)
-        for k, d in delta[c].items():
-            usage[k] += d
+                self.rem[mv.src] -= max(mv.days, 1)
+            if mv.dst in self.opening:
+                self.opened.add(mv.dst)
+        for k, d in self.delta[c].items():
+            self.usage[k] += d
         for w in units.succ[c]:
-            npred[w] -= 1
-            if npred[w] == 0:
-                ready.add(w)
+            self.npred[w] -= 1
+            if self.npred[w] == 0:
+                self.ready.add(w)
 
-    def monthly(rid: str, m: int) -> float:
+    def monthly(self, rid: str, m: int) -> float:
+        """What room rid costs in month m (a candidate: what opening it then costs)."""
+        inst, T = self.inst, self.inst.T
         if rid in inst.close_steps:
             return float(inst.close_steps[rid][min(m, T - 1)])
         return float(-inst.open_steps[rid][min(m, T - 2)]) if T >= 2 else 0.0
 
-    def score(c: int, m: int) -> float:
+    def score(self, c: int, m: int) -> float:
+        """Unit c's priority in month m: the money its move saves per person-day (rule 3)."""
+        units, policy = self.units, self.policy
         days = max(units.days[c], 1)
         total = 0.0
-        for rid, d in src_days[c].items():
-            left = max(rem[rid], 1)
+        for rid, d in self.src_days[c].items():
+            left = max(self.rem[rid], 1)
             if policy.defer_premature:
-                need = math.ceil(left / max(cap, 1))
-                if m + need + 1 < close_from[rid] - 1:
+                need = math.ceil(left / max(self.cap, 1))
+                if m + need + 1 < self.close_from[rid] - 1:
                     continue
-            total += monthly(rid, m) * d / left
+            total += self.monthly(rid, m) * d / left
         if policy.slope:
-            total += unit_slope[c]
+            total += self.unit_slope[c]
         if policy.open_penalty:
-            for rid, d in dst_days[c].items():
-                if rid not in opened:
-                    total -= monthly(rid, m) * d / max(into_total[rid], 1)
+            for rid, d in self.dst_days[c].items():
+                if rid not in self.opened:
+                    total -= self.monthly(rid, m) * d / max(self.into_total[rid], 1)
         return total / days
 
-    for m in range(T):
-        used = 0
-        boost = [0.0] * n
-        # Once a month: deadline pressure (a unit is urgent when the person-days of every
-        # unit due by its deadline need all the months left until then), and each unit's
-        # score raised to the best score of the units that wait for it.
-        pending = sorted(
-            (units.hi[c], units.days[c])
-            for c in range(n)
-            if month_of_unit[c] < 0 and units.members[c]
-        )
+    def schedule_month(self, m: int) -> None:
+        """Move the ready units of month m, best first, in passes until one moves nothing.
+
+        Once a month: deadline pressure (a unit is urgent when the person-days of every
+        unit due by its deadline need all the months left until then), and each unit's
+        score raised to the best score of the units that wait for it.
+        """
+        units = self.units
+        self.used = 0
+        self.boost = [0.0] * self.n
+        pending = sorted((units.hi[c], units.days[c]) for c in self.waiting())
         due_by: dict[int, int] = {}
         acc = 0
         for h, d in pending:
             acc += d
             due_by[h] = acc
-        potential = {c: score(c, m) for c in range(n) if month_of_unit[c] < 0 and units.members[c]}
-        inherited = _inherit(units, potential, boost)
-        while True:
-            # Members-less units (separation nodes) move as soon as they are ready.
-            empty = [c for c in ready if not units.members[c]]
-            while empty:
-                for c in empty:
-                    done(c, m)
-                empty = [c for c in ready if not units.members[c]]
-            cands = [c for c in ready if units.lo[c] <= m]
-            if not cands:
-                break
-            base = {c: score(c, m) for c in cands}
-            # Units whose leaving makes room for a better unit get its score.
-            for c in cands:
-                for k, d in grow[c]:
-                    if usage[k] + d > caps[k].free:
-                        for leaver in leaves_cap[k]:
-                            boost[leaver] = max(boost[leaver], base[c])
-            keys: dict[int, tuple[int, int, float, int]] = {}
-            for c in cands:
-                h = units.hi[c]
-                urgent = (h - m) * cap <= due_by.get(h, 0)
-                keys[c] = (
-                    0 if urgent else 1,
-                    h if urgent else 0,
-                    -max(base[c], inherited.get(c, 0.0), boost[c]),
-                    units.rank[c],
-                )
-            moved = False
-            blocked: set[int] = set()
-            """Capacities a better unit waits for in this pass."""
-            for c in sorted(cands, key=keys.__getitem__):
-                if used + units.days[c] > cap:
-                    continue
-                full = [k for k, d in grow[c] if usage[k] + d > caps[k].free]
-                if full:
-                    blocked.update(full)
-                    raised = False
-                    for k in full:
-                        for leaver in leaves_cap[k]:
-                            if month_of_unit[leaver] < 0 and boost[leaver] < base[c]:
-                                boost[leaver] = base[c]
-                                raised = True
-                    if raised:
-                        moved = True
-                        break  # the units that make room for it go first: sort again
-                    continue
-                used += units.days[c]
-                done(c, m)
-                moved = True
-                if any(delta[c][k] < 0 for k in blocked):
-                    break  # it made room for a better unit: sort again before going on
-            if not moved:
-                break
-        late = [
-            c for c in range(n) if month_of_unit[c] < 0 and units.hi[c] <= m and units.members[c]
-        ]
-        if late:
-            c = min(late, key=lambda c: units.rank[c])
-            return GreedySchedule(
-                move_month,
-                problem=_why(inst, units, c, m, npred, usage, grow),
-                variant=policy.name,
-            )
+        potential = {c: self.score(c, m) for c in self.waiting()}
+        inherited = _inherit(units, potential, self.boost)
+        while self._pass(m, due_by, inherited):
+            pass
 
-    left = [c for c in range(n) if month_of_unit[c] < 0 and units.members[c]]
-    if left:
-        c = min(left, key=lambda c: units.rank[c])
-        return GreedySchedule(
-            move_month,
-            problem=_why(inst, units, c, T - 1, npred, usage, grow),
-            variant=policy.name,
+    def _pass(self, m: int, due_by: dict[int, int], inherited: dict[int, float]) -> bool:
+        """One pass over the ready units of month m in priority order; True when it moved a
+        unit or raised the score of units that make room for a better one (the month's
+        list is then sorted again), False when the month is done."""
+        units, caps = self.units, self.inst.capacities
+        self._move_separation_nodes(m)
+        cands = [c for c in self.ready if units.lo[c] <= m]
+        if not cands:
+            return False
+        base = {c: self.score(c, m) for c in cands}
+        # Units whose leaving makes room for a better unit get its score.
+        for c in cands:
+            for k, d in self.grow[c]:
+                if self.usage[k] + d > caps[k].free:
+                    for leaver in self.leaves_cap[k]:
+                        self.boost[leaver] = max(self.boost[leaver], base[c])
+        keys = {c: self._key(c, m, base[c], due_by, inherited) for c in cands}
+        moved = False
+        blocked: set[int] = set()
+        """Capacities a better unit waits for in this pass."""
+        for c in sorted(cands, key=keys.__getitem__):
+            if self.used + units.days[c] > self.cap:
+                continue
+            full = [k for k, d in self.grow[c] if self.usage[k] + d > caps[k].free]
+            if full:
+                blocked.update(full)
+                if self._raise_leavers(full, base[c]):
+                    return True  # the units that make room for it go first: sort again
+                continue
+            self.used += units.days[c]
+            self.done(c, m)
+            moved = True
+            if any(self.delta[c][k] < 0 for k in blocked):
+                break  # it made room for a better unit: sort again before going on
+        return moved
+
+    def _move_separation_nodes(self, m: int) -> None:
+        """Members-less units (separation nodes) move as soon as they are ready."""
+        units = self.units
+        empty = [c for c in self.ready if not units.members[c]]
+        while empty:
+            for c in empty:
+                self.done(c, m)
+            empty = [c for c in self.ready if not units.members[c]]
+
+    def _key(
+        self, c: int, m: int, base: float, due_by: dict[int, int], inherited: dict[int, float]
+    ) -> tuple[int, int, float, int]:
+        """Sort key of unit c in month m: urgent units first, earliest deadline first; then
+        the best of its own, inherited and boosted scores; then inventory order."""
+        units = self.units
+        h = units.hi[c]
+        urgent = (h - m) * self.cap <= due_by.get(h, 0)
+        return (
+            0 if urgent else 1,
+            h if urgent else 0,
+            -max(base, inherited.get(c, 0.0), self.boost[c]),
+            units.rank[c],
         )
 
-    close_month: dict[str, int] = {}
-    for rid, lo in inst.closing.items():
-        c = max(lo, 1 + max((move_month[w] for w in inst.leaving.get(rid, [])), default=0))
-        if c > T:
-            return GreedySchedule(
-                move_month,
-                problem=f"room {rid} cannot close within the horizon",
-                variant=policy.name,
-            )
-        close_month[rid] = c
-    return _finish(inst, move_month, close_month, "the greedy schedule", policy.name)
+    def _raise_leavers(self, full: list[int], score: float) -> bool:
+        """Raise the units that would free capacities ``full`` to ``score``; True if any
+        was raised."""
+        raised = False
+        for k in full:
+            for leaver in self.leaves_cap[k]:
+                if self.month_of_unit[leaver] < 0 and self.boost[leaver] < score:
+                    self.boost[leaver] = score
+                    raised = True
+        return raised
+
+    def failure(self, c: int, m: int) -> GreedySchedule:
+        """The incomplete schedule, saying why unit c could not move by month m."""
+        return GreedySchedule(
+            self.move_month,
+            problem=_why(self.inst, self.units, c, m, self.npred, self.usage, self.grow),
+            variant=self.policy.name,
+        )
 
 
 def _finish(
@@ -507,11 +560,7 @@ def _backward(inst: Migration, forward: GreedySchedule) -> GreedySchedule:
         return result
     T = inst.T
     move_month = {w: T - 1 - t for w, t in result.move_month.items()}
-    close_month = {
-        rid: max(lo, 1 + max((move_month[w] for w in inst.leaving.get(rid, [])), default=0))
-        for rid, lo in inst.closing.items()
-    }
-    return _finish(inst, move_month, close_month, "the backward pass")
+    return _finish(inst, move_month, _close_months(inst, move_month), "the backward pass")
 
 
 def _reverse(inst: Migration, close_month: dict[str, int]) -> Migration:

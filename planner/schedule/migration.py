@@ -136,7 +136,40 @@ def build_migration(
     orders: list[Order],
 ) -> Migration:
     """The schedule's data for a target estate (``room_of``, ``open_rooms``)."""
-    est = inv.estate
+    movers = _movers(inv, cal, room_of)
+    mover = {mv.id: mv for mv in movers}
+    stays: dict[str, list[str]] = defaultdict(list)
+    leaving: dict[str, list[str]] = defaultdict(list)
+    entering: dict[str, list[str]] = defaultdict(list)
+    for w in inv.workloads:
+        if w.id in mover:
+            leaving[w.room].append(w.id)
+            entering[room_of[w.id]].append(w.id)
+        else:
+            stays[w.room].append(w.id)
+    capacities = _capacities(inv, stays, leaving, entering)
+    separations = _separations(inv, leaving, entering)
+    closing, opening = _room_changes(inv, cal, open_rooms, entering)
+    inst = Migration(
+        T=cal.months,
+        movers=movers,
+        mover=mover,
+        days_cap=math.floor(inv.estate.migration_days_per_month * DAYS_SCALE + 1e-6),
+        capacities=capacities,
+        separations=separations,
+        orders=orders,
+        closing=closing,
+        opening=opening,
+        leaving=dict(leaving),
+        entering=dict(entering),
+        month_labels=[cal.label(m) for m in range(cal.months)],
+    )
+    _costs(inv, inst)
+    return inst
+
+
+def _movers(inv: Inventory, cal: Calendar, room_of: dict[str, str]) -> list[Mover]:
+    """The workloads whose room changes, with their windows and person-days."""
     T = cal.months
     movers: list[Mover] = []
     for w in inv.workloads:
@@ -150,18 +183,17 @@ def build_migration(
         movers.append(
             Mover(w.id, w.room, dst, w.zone, lo, hi, max(days, 0), float(w.migration_cost), due)
         )
-    mover = {mv.id: mv for mv in movers}
+    return movers
 
-    stays: dict[str, list[str]] = defaultdict(list)
-    leaving: dict[str, list[str]] = defaultdict(list)
-    entering: dict[str, list[str]] = defaultdict(list)
-    for w in inv.workloads:
-        if w.id in mover:
-            leaving[w.room].append(w.id)
-            entering[room_of[w.id]].append(w.id)
-        else:
-            stays[w.room].append(w.id)
 
+def _capacities(
+    inv: Inventory,
+    stays: dict[str, list[str]],
+    leaving: dict[str, list[str]],
+    entering: dict[str, list[str]],
+) -> list[Capacity]:
+    """Each room resource that can bind during the migration (rooms with both leavers and
+    entrants, whose leavers and entrants together exceed what the stayers leave free)."""
     capacities: list[Capacity] = []
     for room in inv.rooms:
         if not leaving[room.id] or not entering[room.id]:
@@ -182,7 +214,13 @@ def build_migration(
             if sum(out.values()) + sum(into.values()) <= max(free, 0):
                 continue  # everything fits at once: the rule cannot bind in any month
             capacities.append(Capacity(room.id, attr, free, out, into))
+    return capacities
 
+
+def _separations(
+    inv: Inventory, leaving: dict[str, list[str]], entering: dict[str, list[str]]
+) -> list[Separation]:
+    """For each room, each zone leaving it that conflicts with a zone entering it."""
     conflicts = conflicting_zones(inv)
     separations: list[Separation] = []
     for room in inv.rooms:
@@ -197,7 +235,14 @@ def build_migration(
             )
             if ins:
                 separations.append(Separation(room.id, zout, tuple(wids), ins))
+    return separations
 
+
+def _room_changes(
+    inv: Inventory, cal: Calendar, open_rooms: frozenset[str], entering: dict[str, list[str]]
+) -> tuple[dict[str, int], list[str]]:
+    """The closing rooms with their earliest close month, and the opened candidates that
+    receive moves."""
     closing: dict[str, int] = {}
     opening: list[str] = []
     for room in inv.rooms:
@@ -208,23 +253,14 @@ def build_migration(
             closing[room.id] = lo
         elif room.status == "candidate" and room.id in open_rooms and entering[room.id]:
             opening.append(room.id)
+    return closing, opening
 
-    inst = Migration(
-        T=T,
-        movers=movers,
-        mover=mover,
-        days_cap=math.floor(est.migration_days_per_month * DAYS_SCALE + 1e-6),
-        capacities=capacities,
-        separations=separations,
-        orders=orders,
-        closing=closing,
-        opening=opening,
-        leaving=dict(leaving),
-        entering=dict(entering),
-        month_labels=[cal.label(m) for m in range(T)],
-    )
-    rate = est.discount_rate
-    for rid in closing:
+
+def _costs(inv: Inventory, inst: Migration) -> None:
+    """The cost increments of rooms' months and the movers' discounting slopes (pence)."""
+    T = inst.T
+    rate = inv.estate.discount_rate
+    for rid in inst.closing:
         room = inv.room[rid]
         monthly = room.annual_cost * 100 / 12
         # cost(c) = sum_{k<c} monthly df(k) + closure df(c - 1)
@@ -234,7 +270,7 @@ def build_migration(
             )
             for k in range(T)
         ]
-    for rid in opening:
+    for rid in inst.opening:
         room = inv.room[rid]
         monthly = room.annual_cost * 100 / 12
         # cost(o) = sum_{k>=o} monthly df(k) + open_cost df(o): each later month saves
@@ -245,6 +281,5 @@ def build_migration(
             for k in range(T - 1)
         ]
     slope = math.log(1 + rate) / 12
-    for mv in movers:
+    for mv in inst.movers:
         inst.move_slope[mv.id] = round(mv.migration_cost * 100 * slope)
-    return inst
