@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
@@ -138,3 +140,34 @@ def test_help_has_an_example(command: str) -> None:
     assert code == 0
     assert "Example" in output
     assert f"planner {command} " in output
+
+
+def test_convert_to_csv_writes_no_formulas(small_estate: Path, tmp_path: Path) -> None:
+    """Names and ids a spreadsheet would run (=, +, -, @) are written as text ('=...),
+    and the CSV reads back as the same estate (convert checks that itself)."""
+    for name, old, new in [
+        ("estate.yaml", "  name: Valid small test estate\n", "  name: '=1+1'\n"),
+        ("alpha.yaml", "    name: Finance and payroll\n", "    name: '@SUM(A1:A9)'\n"),
+        ("beta.yaml", "    name: Citizen portal\n", "    name: '+44 1905 000000'\n"),
+        ("beta.yaml", "name: Beta House,", "name: '-cmd|calc',"),
+    ]:
+        path = small_estate / name
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, old
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    code, output = run("convert", small_estate, "--to", "csv", "--out", tmp_path / "csv")
+    assert code == 0, output
+    cells = [
+        cell
+        for path in (tmp_path / "csv").glob("*.csv")
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline=""))
+        for cell in row
+    ]
+    for text in ("=1+1", "@SUM(A1:A9)", "+44 1905 000000", "-cmd|calc"):
+        assert f"'{text}" in cells
+        assert text not in cells
+    for cell in cells:
+        if cell[:1] in ("=", "+", "-", "@"):
+            float(cell)  # only numbers (longitudes) start so
+    assert "-2" in cells
+    assert load_estate(tmp_path / "csv").inventory == load_estate(small_estate).inventory

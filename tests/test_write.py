@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,17 @@ from hypothesis import strategies as st
 
 from planner.generate import generate
 from planner.inventory.items import (
+    DATE_MAX,
+    DATE_MIN,
+    DAYS_MAX,
+    DISTANCE_MAX_KM,
+    LATENCY_MAX_MS,
+    MONEY_MAX,
+    OPS_FTE_MAX,
+    RACKS_MAX,
+    SEATS_MAX,
+    TICKETS_MAX,
+    TICKETS_PER_FTE_MAX,
     Dependency,
     Estate,
     Inventory,
@@ -190,11 +203,12 @@ TRICKY_TEXT = [
     "yes", "No", "on", "null", "~", "true", "1.5", "010", "0x1F", "1e3", "1_000", ".inf",
     "2020-01-01", "=SUM(A1:A2)", "#N/A", "a: b", "- x", "'q'", '"dq"', "#comment", "[x]",
     "{y}", "a,b", "semi;colon", "ünïcödé €", "line\nbreak", "tab\tinside", "@at", "%pct",
-    "!tag", "&anchor", "*alias", "|", ">", "?", "x\u2028y", "x\x85y",
+    "!tag", "&anchor", "*alias", "|", ">", "?", "x\u2028y", "x\x85y", "+44 1905", "-5",
+    "'=q", "''=q", "'-", "'plain", "'", "=", "@",
 ]  # fmt: skip
 TRICKY_IDS = [
     "yes", "null", "1.5", "010", "2020-01-01", "=x", "#N/A", "a:b", "x,y", "é", "1e3",
-    "true", "-", "[a]", "{b}", "a'b", 'a"b', "0",
+    "true", "-", "[a]", "{b}", "a'b", 'a"b', "0", "+1", "-5", "@a", "'=x", "'-1", "'",
 ]  # fmt: skip
 
 texts = st.one_of(
@@ -204,17 +218,36 @@ texts = st.one_of(
 ids = st.one_of(
     st.sampled_from(TRICKY_IDS),
     st.text(
-        st.characters(exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp"), exclude_characters=";"),
+        st.characters(
+            exclude_categories=("Cs", "Cc", "Cf", "Co", "Cn", "Zs", "Zl", "Zp"),
+            exclude_characters=";",
+        ),
         min_size=1,
         max_size=8,
-    ).filter(lambda s: s.strip() == s and not any(c.isspace() for c in s)),
+    ).filter(lambda s: s.strip() == s and s.isprintable() and not any(c.isspace() for c in s)),
 )
-amounts = st.one_of(
-    st.sampled_from([0.0, 0.1, 0.1 + 0.2, 1 / 3, 1e-7, 1e17, 2.5e-300, 123456789.123456789]),
-    st.floats(min_value=0, max_value=1e300, allow_nan=False, allow_infinity=False),
-    st.integers(min_value=0, max_value=10**12).map(float),
-)
-dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31))
+
+
+def _bounded(top: float, sampled: list[float]) -> st.SearchStrategy[float]:
+    """Any float from 0 to ``top`` (awkward ones first): money, distances, FTE."""
+    return st.one_of(
+        st.sampled_from([x for x in sampled if x <= top]),
+        st.floats(min_value=0, max_value=top, allow_nan=False, allow_infinity=False),
+        st.integers(min_value=0, max_value=int(top)).map(float),
+    )
+
+
+def _decimals(top: int, places: int) -> st.SearchStrategy[float]:
+    """Floats from 0 to ``top`` with at most ``places`` decimal places (racks, days, ms)."""
+    return st.integers(min_value=0, max_value=top * 10**places).map(lambda n: n / 10**places)
+
+
+AWKWARD = [0.0, 0.1, 0.1 + 0.2, 1 / 3, 1e-7, 2.5e-300, 123456789.123456789]
+amounts = _bounded(MONEY_MAX, AWKWARD)
+racks = _decimals(RACKS_MAX, 3)
+person_days = _decimals(DAYS_MAX, 2)
+latencies = _decimals(LATENCY_MAX_MS, 3)
+dates = st.dates(min_value=DATE_MIN, max_value=DATE_MAX)
 id_lists = st.lists(ids, max_size=3)
 
 
@@ -236,8 +269,8 @@ def inventories(draw: Any) -> Inventory:
         start=draw(dates),
         horizon_years=draw(st.integers(1, 30)),
         discount_rate=draw(st.floats(0, 1)),
-        migration_days_per_month=draw(amounts),
-        dr_min_distance_km=draw(amounts),
+        migration_days_per_month=draw(person_days),
+        dr_min_distance_km=draw(_bounded(DISTANCE_MAX_KM, AWKWARD)),
         shared_service=draw(st.one_of(st.none(), st.lists(ids, min_size=1, max_size=3))),
     )
     zones = [
@@ -255,7 +288,7 @@ def inventories(draw: Any) -> Inventory:
             id=draw(ids),
             name=draw(texts),
             kind=draw(st.sampled_from(["county", "district", "police", "other"])),
-            tickets_per_year=draw(st.integers(0, 10**9)),
+            tickets_per_year=draw(st.integers(0, TICKETS_MAX)),
             vetting=draw(id_lists),
             desk=draw(ids),
         )
@@ -277,7 +310,7 @@ def inventories(draw: Any) -> Inventory:
             a=draw(ids),
             b=draw(ids),
             network=draw(ids),
-            latency_ms=draw(amounts),
+            latency_ms=draw(latencies),
             bandwidth_mbps=draw(st.one_of(st.none(), st.floats(1e-3, 1e6))),
         )
         for _ in range(draw(st.integers(0, 2)))
@@ -291,15 +324,15 @@ def inventories(draw: Any) -> Inventory:
                 id=draw(ids),
                 site=draw(site_ids),
                 name=draw(texts),
-                racks=draw(amounts),
-                power_kw=draw(amounts),
+                racks=draw(racks),
+                power_kw=draw(racks),
                 annual_cost=draw(amounts),
                 closure_cost=draw(amounts),
                 accreditations=draw(id_lists),
                 earliest_close=draw(st.one_of(st.none(), dates)),
                 status=draw(st.sampled_from(["existing", "candidate"])),
                 open_cost=draw(amounts),
-                ops_fte=draw(amounts),
+                ops_fte=draw(_bounded(OPS_FTE_MAX, AWKWARD)),
                 keep=keep,
                 close=not keep and draw(st.booleans()),
             )
@@ -309,10 +342,10 @@ def inventories(draw: Any) -> Inventory:
             id=draw(ids),
             site=draw(site_ids),
             name=draw(texts),
-            seats=draw(st.integers(0, 500)),
+            seats=draw(st.integers(0, SEATS_MAX)),
             fixed_cost=draw(amounts),
             cost_per_fte=draw(amounts),
-            tickets_per_fte=draw(st.floats(1e-3, 1e9)),
+            tickets_per_fte=draw(_decimals(TICKETS_PER_FTE_MAX, 4).filter(lambda x: x > 0)),
             vetting=draw(id_lists),
             closure_cost=draw(amounts),
         )
@@ -328,17 +361,17 @@ def inventories(draw: Any) -> Inventory:
                 name=draw(texts),
                 zone=draw(ids),
                 room=draw(ids),
-                racks=draw(amounts),
-                power_kw=draw(amounts),
+                racks=draw(racks),
+                power_kw=draw(racks),
                 users=draw(id_lists),
-                max_latency_ms=draw(st.one_of(st.none(), amounts)),
+                max_latency_ms=draw(st.one_of(st.none(), latencies)),
                 depends_on=[
-                    Dependency(workload=draw(ids), max_latency_ms=draw(amounts))
+                    Dependency(workload=draw(ids), max_latency_ms=draw(latencies))
                     for _ in range(draw(st.integers(0, 2)))
                 ],
                 distinct_site_from=draw(id_lists),
                 migration_cost=draw(amounts),
-                migration_days=draw(amounts),
+                migration_days=draw(person_days),
                 not_before=window[0] if draw(st.booleans()) else None,
                 not_after=window[1] if draw(st.booleans()) else None,
                 pinned=draw(st.booleans()),
@@ -369,3 +402,41 @@ def test_any_inventory_round_trips(
     The loader does not check references, so an inventory need not be valid to round-trip.
     """
     _round_trips(inv, tmp_path_factory.mktemp("rt"))
+
+
+# --------------------------------------------------------------------------- formula injection
+
+
+def test_csv_cells_never_start_a_formula(tmp_path: Path) -> None:
+    """Text a spreadsheet would run (=, +, -, @) gets a leading apostrophe in CSV; numbers
+    such as a negative longitude do not; the reader removes exactly that apostrophe."""
+    inv = Inventory(
+        estate=Estate(name='=HYPERLINK("http://x","y")', start=dt.date(2027, 4, 1)),
+        organisations=[
+            Organisation(id="-org", name="+44 1905 000000", desk="@desk", vetting=["=v"]),
+        ],
+        sites=[Site(id="'=site", organisation="-org", name="'plain", lat=52.1, lon=-2.5)],
+        separate=[("=a", "b")],
+    )
+    write_csv(inv, tmp_path / "csv")
+    cells = {
+        path.stem: list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+        for path in (tmp_path / "csv").glob("*.csv")
+    }
+    assert cells["estate"][1][0] == '\'=HYPERLINK("http://x","y")'
+    org = dict(zip(cells["organisations"][0], cells["organisations"][1], strict=True))
+    assert (org["id"], org["name"], org["desk"], org["vetting"]) == (
+        "'-org",
+        "'+44 1905 000000",
+        "'@desk",
+        "'=v",
+    )
+    site = dict(zip(cells["sites"][0], cells["sites"][1], strict=True))
+    assert (site["id"], site["organisation"], site["name"]) == ("''=site", "'-org", "'plain")
+    assert site["lon"] == "-2.5"  # a number, not text: never escaped
+    assert cells["separate"][1] == ["'=a", "b"]
+    for rows in cells.values():
+        for row in rows[1:]:
+            for cell in row:
+                assert not cell or (cell[0] not in "=+@" and not cell.startswith("-o")), cell
+    assert _load(tmp_path / "csv") == inv

@@ -8,6 +8,21 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 
 
+def printable(text: str) -> str:
+    """``text`` with every character that is not printable written as an escape.
+
+    Control characters (ESC, BEL, NUL, ...), format characters (zero-width spaces,
+    right-to-left overrides), separators other than the space and unassigned code
+    points become ``\\x1b``, ``\\u202e``, ... so that text from an inventory file
+    can neither drive the terminal nor hide what it says.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
+
+
 @dataclass(frozen=True, order=True)
 class Location:
     """Where an item (or a whole file) was read from."""
@@ -39,7 +54,10 @@ class Finding:
     fix: str = ""
 
     def render(self) -> str:
-        """One line for people: file:line: section 'id' field 'f': message. Fix: ..."""
+        """One line for people: file:line: section 'id' field 'f': message. Fix: ...
+
+        Characters that are not printable (from ids, names or file names) are escaped
+        (:func:`printable`): a finding is always one line of plain text."""
         parts = [f"{self.where}: {self.severity}: {self.section}"]
         if self.item is not None:
             parts.append(f" '{self.item}'")
@@ -49,7 +67,7 @@ class Finding:
         if self.fix:
             parts.append(f" Fix: {self.fix}")
         parts.append(f" [{self.code}]")
-        return "".join(parts)
+        return printable("".join(parts))
 
 
 @dataclass

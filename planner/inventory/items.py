@@ -14,10 +14,13 @@ Rules that relate items (references, capacities, separation) live in
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
+from fractions import Fraction
 from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -26,11 +29,187 @@ from pydantic import (
     field_validator,
 )
 
-Id = Annotated[str, StringConstraints(min_length=1, pattern=r"^[^\s;]+$")]
-"""An identifier: no spaces and no ';' (lists in CSV cells are ';'-separated)."""
+# --------------------------------------------------------------------------- bounds
+#
+# Whatever `planner validate` accepts must optimise, so every number is finite and
+# within what its consumers hold: the optimiser turns money into pence (int64, after
+# multiplying by the annuity factor A <= horizon_years <= 30 and summing), scales
+# racks and kW by a power of ten and person-days by 100 into CP-SAT's integers, does
+# month arithmetic on Python dates (years 1-9999), and the checker recomputes
+# everything in exact fractions and compares with the optimiser's figures. Each bound
+# below says why it is safe; each is far beyond any real estate.
 
-Money = Annotated[float, Field(ge=0)]
-Amount = Annotated[float, Field(ge=0)]
+MONEY_MAX = 1_000_000_000
+"""GBP, any one amount (a year's running cost, or a one-off cost): a billion pounds,
+a thousand times the running cost of a large council data centre and more than any
+council's whole ICT budget. Safe: A x 1e9 GBP = 3e12 pence at most is exact in a float
+and a CP-SAT coefficient; the desk-bound flow's unit costs (pence x 1e6 / tickets per
+FTE, two of them added) stay below 2^63 (6e18); sums over items are checked by
+:func:`planner.inventory.validate.check_cost_range`."""
+
+RACKS_MAX = 100_000
+"""Rack spaces of one room or workload (the largest data centre halls have a few
+thousand)."""
+
+POWER_KW_MAX = 1_000_000
+"""kW of one room or workload: a gigawatt (the largest data centre campuses)."""
+
+AMOUNT_PLACES = 3
+"""Racks and kW have at most 3 decimal places: the schedule counts them in thousandths
+(schedule/migration.py AMOUNT_SCALE) and the target in powers of ten up to 1e6, so
+both hold every value exactly and agree with the checker's exact sums."""
+
+OPS_FTE_MAX = 1_000
+"""Staff (FTE) whose posts depend on one room: a thousand. The plan's staff figures are
+float sums that the checker compares with exact ones to within 1e-9 FTE per
+organisation, which holds while the sums stay in the thousands."""
+
+DAYS_MAX = 1_000_000
+"""Person-days of one move, or of the migration team in one month: a million. Scaled by
+100 (hundredths) and summed over every move: far inside CP-SAT's int64."""
+
+DAYS_PLACES = 2
+"""Person-days have at most 2 decimal places: the optimiser counts them in hundredths
+(DAYS_SCALE = 100) and the checker exactly, so both agree on whether a month's moves
+fit its budget (5.000000001 days against a budget of 5 would not)."""
+
+TICKETS_MAX = 100_000_000
+"""Tickets a year of one organisation: a hundred million (a national service desk
+handles a few million)."""
+
+SEATS_MAX = 100_000
+"""Staff (FTE) one service desk can hold: a hundred thousand. Bounds the desk's FTE, and
+so the FTE transferred to it: FTE figures stay exact to 1e-9 in floats."""
+
+TICKETS_PER_FTE_MAX = 1_000_000
+"""Tickets one FTE handles in a year: a million (about 4,000 a working day)."""
+
+TICKETS_PER_FTE_PLACES = 4
+"""Tickets per FTE have at most 4 decimal places: the optimiser scales them by a power
+of ten up to 1e4 (target/translate.py), so it holds every value exactly, and so its
+desk FTE agree with the checker's exact ceil(tickets / tickets_per_fte)."""
+
+LATENCY_MAX_MS = 100_000
+"""Milliseconds of one link or one latency limit: 100 seconds (a geostationary
+satellite hop takes about 600 ms)."""
+
+LATENCY_PLACES = 3
+"""Latencies have at most 3 decimal places (microseconds): the optimiser adds them in
+floats and allows 1e-9 ms of rounding, the checker adds them exactly; with
+microseconds a path either fits a limit exactly or misses it by at least 0.001 ms, far
+more than any float rounding, so both agree."""
+
+DISTANCE_MAX_KM = 20_100
+"""Kilometres: no two points on Earth are further apart than about 20,015 km."""
+
+BANDWIDTH_MAX_MBPS = 1_000_000_000
+"""Mbit/s of one link: a petabit per second (reported, not optimised)."""
+
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2199, 12, 31)
+"""Every date lies in 1900-2199. The plan's months run from the start to March of its
+last financial year (start + up to 30 years + 1) and month arithmetic on dates up to
+2199 stays below year 2232, far inside Python's calendar (years 1-9999); 1900 is the
+first year a spreadsheet (XLSX) date can hold, and a plan starting before it has no
+meaning for a council today. Leases longer than the horizon need no later date: any
+date after the horizon has the same effect."""
+
+
+def _places(places: int, why: str) -> AfterValidator:
+    """A check that a finite float has at most ``places`` decimal places (as written:
+    the shortest decimal that reads back as the same float)."""
+
+    def check(value: float) -> float:
+        if (Fraction(repr(value)) * 10**places).denominator != 1:
+            rounded = round(value, places) or 10.0**-places  # never suggest 0 for a tiny value
+            raise ValueError(
+                f"{value!r} has more than {places} decimal places ({why}); "
+                f"round it, e.g. to {_decimal(rounded, places)}"
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+def _decimal(value: float, places: int) -> str:
+    """1.5 -> '1.5', 5.0 -> '5': a number as a person would write it."""
+    return f"{value:.{places}f}".rstrip("0").rstrip(".")
+
+
+def _in_calendar(day: dt.date) -> dt.date:
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise ValueError(
+            f"{day.isoformat()} is outside the dates the planner accepts, "
+            f"{DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}; correct the year"
+        )
+    return day
+
+
+def _printable_id(text: str) -> str:
+    bad = next((c for c in text if not c.isprintable()), None)
+    if bad is not None:
+        raise ValueError(
+            f"the id {text!r} holds the unprintable character U+{ord(bad):04X} (a control "
+            "or invisible character, often pasted in); ids may hold only printable characters"
+        )
+    return text
+
+
+Id = Annotated[
+    str, StringConstraints(min_length=1, pattern=r"^[^\s;]+$"), AfterValidator(_printable_id)
+]
+"""An identifier: printable characters other than spaces and ';' (lists in CSV cells are
+';'-separated)."""
+
+
+def _no_control(text: str) -> str:
+    bad = next((c for c in text if unicodedata.category(c) == "Cc" and not c.isspace()), None)
+    if bad is not None:
+        raise ValueError(
+            f"the text {text!r} holds the control character U+{ord(bad):04X} (often pasted "
+            "in); a terminal would act on it, so names may hold none but spaces and line breaks"
+        )
+    return text
+
+
+Text = Annotated[str, AfterValidator(_no_control)]
+"""Free text (names): anything but the control characters a terminal would act on (escape,
+bell, delete, NUL, C1 controls); tabs and line breaks are allowed."""
+
+Date = Annotated[dt.date, AfterValidator(_in_calendar)]
+"""A date (ISO ``YYYY-MM-DD``) from 1900-01-01 to 2199-12-31 (:data:`DATE_MAX`)."""
+
+Money = Annotated[float, Field(ge=0, le=MONEY_MAX, allow_inf_nan=False)]
+"""GBP, 0 to :data:`MONEY_MAX`."""
+
+
+Racks = Annotated[
+    float,
+    Field(ge=0, le=RACKS_MAX, allow_inf_nan=False),
+    _places(AMOUNT_PLACES, "racks are planned in thousandths"),
+]
+"""Rack spaces, 0 to :data:`RACKS_MAX`, at most 3 decimal places."""
+
+PowerKw = Annotated[
+    float,
+    Field(ge=0, le=POWER_KW_MAX, allow_inf_nan=False),
+    _places(AMOUNT_PLACES, "kW are planned in thousandths"),
+]
+"""kW, 0 to :data:`POWER_KW_MAX`, at most 3 decimal places."""
+
+PersonDays = Annotated[
+    float,
+    Field(ge=0, le=DAYS_MAX, allow_inf_nan=False),
+    _places(DAYS_PLACES, "person-days are planned in hundredths"),
+]
+"""Person-days, 0 to :data:`DAYS_MAX`, at most 2 decimal places."""
+
+Latency = Annotated[
+    float,
+    Field(ge=0, le=LATENCY_MAX_MS, allow_inf_nan=False),
+    _places(LATENCY_PLACES, "latencies are compared in microseconds"),
+]
+"""Milliseconds, 0 to :data:`LATENCY_MAX_MS`, at most 3 decimal places."""
 
 OrganisationKind = Literal[
     "county", "district", "unitary", "borough", "police", "nhs", "fire", "other"
@@ -52,18 +231,21 @@ class Item(BaseModel):
 class Estate(Item):
     """The programme as a whole: its name, when it starts and how it is costed."""
 
-    name: str = Field(min_length=1)
+    name: Text = Field(min_length=1)
     """Name of the programme or shared service, shown on every report."""
-    start: dt.date
-    """First month of the migration (ISO date; the month it falls in is month 0)."""
+    start: Date
+    """First month of the migration (ISO date; the month it falls in is month 0);
+    1900-01-01 to 2199-12-31."""
     horizon_years: int = Field(default=5, ge=1, le=30)
     """Years costed in the business case (the annuity factor A sums this many years)."""
-    discount_rate: float = Field(default=0.035, ge=0, le=1)
+    discount_rate: float = Field(default=0.035, ge=0, le=1, allow_inf_nan=False)
     """Annual discount rate for NPV (HM Treasury Green Book default 3.5%)."""
-    migration_days_per_month: float = Field(default=40, ge=0)
-    """Person-days the migration team can spend on moves in one month."""
-    dr_min_distance_km: float = Field(default=0, ge=0)
-    """Sites of workloads named in `distinct_site_from` must be at least this far apart (km)."""
+    migration_days_per_month: PersonDays = 40
+    """Person-days the migration team can spend on moves in one month; 0 to 1,000,000,
+    at most 2 decimal places (planned in hundredths)."""
+    dr_min_distance_km: float = Field(default=0, ge=0, le=DISTANCE_MAX_KM, allow_inf_nan=False)
+    """Sites of workloads named in `distinct_site_from` must be at least this far apart (km);
+    0 to 20,100 (no two places on Earth are further apart)."""
     shared_service: list[Id] | None = None
     """Extension: organisations whose rooms and desks count towards `--max-rooms` and
     `--max-desks` (default: every organisation). Partners outside the shared service (a
@@ -75,7 +257,7 @@ class Zone(Item):
 
     id: Id
     """Unique zone id, referenced by workloads and by `separate`."""
-    name: str = ""
+    name: Text = ""
     """Human name, e.g. 'Police systems (PSN for Policing)'."""
     networks: list[Id] = Field(default_factory=list)
     """Networks whose links may carry this zone's traffic (latency is measured over these)."""
@@ -90,7 +272,7 @@ class Network(Item):
 
     id: Id
     """Unique network id, referenced by zones and links."""
-    name: str = ""
+    name: Text = ""
     """Human name, e.g. 'Public Services Network'."""
 
 
@@ -99,19 +281,20 @@ class Organisation(Item):
 
     id: Id
     """Unique organisation id."""
-    name: str = ""
+    name: Text = ""
     """Official name, e.g. 'Worcester City Council'."""
     kind: OrganisationKind = "other"
     """county, district, unitary, borough, police, nhs, fire or other."""
-    tickets_per_year: int = Field(default=0, ge=0)
-    """Service desk demand: tickets (calls, e-mails, portal requests) a year."""
+    tickets_per_year: int = Field(default=0, ge=0, le=TICKETS_MAX)
+    """Service desk demand: tickets (calls, e-mails, portal requests) a year; 0 to
+    100,000,000."""
     vetting: list[Id] = Field(default_factory=list)
     """Clearances the staff of the desk that serves it must hold, e.g. [npv3]."""
     desk: Id
     """The service desk that serves it today."""
-    desk_change_from: dt.date | None = None
+    desk_change_from: Date | None = None
     """Extension: the earliest date its service desk may change (a TUPE transfer date or
-    the end of a desk contract). Default: the estate's start."""
+    the end of a desk contract); 1900-01-01 to 2199-12-31. Default: the estate's start."""
 
 
 class Site(Item):
@@ -121,11 +304,11 @@ class Site(Item):
     """Unique site id."""
     organisation: Id
     """Organisation that owns or leases the site."""
-    name: str = ""
+    name: Text = ""
     """Human name, e.g. 'Guildhall'."""
-    lat: float = Field(ge=-90, le=90)
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
     """Latitude in decimal degrees (WGS84)."""
-    lon: float = Field(ge=-180, le=180)
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
     """Longitude in decimal degrees (WGS84)."""
     flood_zone: int = Field(default=1, ge=1, le=3)
     """Environment Agency flood zone (1 low to 3 high); reported, not yet optimised."""
@@ -140,10 +323,14 @@ class Link(Item):
     """Site at the other end."""
     network: Id
     """Network the link belongs to."""
-    latency_ms: float = Field(ge=0)
-    """One-way latency across the link in milliseconds."""
-    bandwidth_mbps: float | None = Field(default=None, gt=0)
-    """Bandwidth in Mbit/s (reported, not yet optimised)."""
+    latency_ms: Latency
+    """One-way latency across the link in milliseconds; 0 to 100,000, at most 3 decimal
+    places (microseconds: then the optimiser's float sums and the checker's exact ones
+    agree on every limit)."""
+    bandwidth_mbps: float | None = Field(
+        default=None, gt=0, le=BANDWIDTH_MAX_MBPS, allow_inf_nan=False
+    )
+    """Bandwidth in Mbit/s (reported, not yet optimised); at most 1,000,000,000."""
 
 
 class Room(Item):
@@ -153,26 +340,31 @@ class Room(Item):
     """Unique room id."""
     site: Id
     """Site the room is on."""
-    name: str = ""
+    name: Text = ""
     """Human name, e.g. 'Guildhall basement machine room'."""
-    racks: Amount
-    """Capacity: rack spaces (42U) available for workloads."""
-    power_kw: Amount
-    """Capacity: IT power available for workloads, kW."""
+    racks: Racks
+    """Capacity: rack spaces (42U) available for workloads; 0 to 100,000, at most 3
+    decimal places."""
+    power_kw: PowerKw
+    """Capacity: IT power available for workloads, kW; 0 to 1,000,000, at most 3 decimal
+    places."""
     annual_cost: Money
-    """Cost of keeping the room open, GBP a year (rent, energy, maintenance, support)."""
+    """Cost of keeping the room open, GBP a year (rent, energy, maintenance, support);
+    0 to 1,000,000,000."""
     closure_cost: Money = 0
-    """One-off cost to decommission the room, GBP."""
+    """One-off cost to decommission the room, GBP; 0 to 1,000,000,000."""
     accreditations: list[Id] = Field(default_factory=list)
     """Accreditations the room holds, e.g. [psn, pasf, dspt]."""
-    earliest_close: dt.date | None = None
-    """Lease or contract date: the room may not close before this date."""
+    earliest_close: Date | None = None
+    """Lease or contract date: the room may not close before this date; 1900-01-01 to
+    2199-12-31."""
     status: Literal["existing", "candidate"] = "existing"
     """'existing' (open today) or 'candidate' (could be opened by the plan)."""
     open_cost: Money = 0
-    """One-off cost to open a candidate room, GBP."""
-    ops_fte: Amount = 0
-    """Staff (FTE) whose posts depend on the room being open (reported as staff impact)."""
+    """One-off cost to open a candidate room, GBP; 0 to 1,000,000,000."""
+    ops_fte: float = Field(default=0, ge=0, le=OPS_FTE_MAX, allow_inf_nan=False)
+    """Staff (FTE) whose posts depend on the room being open (reported as staff impact);
+    0 to 1,000."""
     keep: bool = False
     """True: the room must stay open (or, for a candidate, be opened)."""
     close: bool = False
@@ -194,20 +386,25 @@ class ServiceDesk(Item):
     """Unique desk id, referenced by organisations' `desk`."""
     site: Id
     """Site the desk works from."""
-    name: str = ""
+    name: Text = ""
     """Human name."""
-    seats: int = Field(ge=0)
-    """Most staff (FTE) the desk can hold."""
+    seats: int = Field(ge=0, le=SEATS_MAX)
+    """Most staff (FTE) the desk can hold; 0 to 100,000."""
     fixed_cost: Money
-    """Cost of keeping the desk open, GBP a year, before staff."""
+    """Cost of keeping the desk open, GBP a year, before staff; 0 to 1,000,000,000."""
     cost_per_fte: Money
-    """Cost of one desk post, GBP a year (salary and on-costs)."""
-    tickets_per_fte: float = Field(gt=0)
-    """Tickets one FTE handles in a year."""
+    """Cost of one desk post, GBP a year (salary and on-costs); 0 to 1,000,000,000."""
+    tickets_per_fte: Annotated[
+        float,
+        Field(gt=0, le=TICKETS_PER_FTE_MAX, allow_inf_nan=False),
+        _places(TICKETS_PER_FTE_PLACES, "desk staff are planned in 1/10,000 of a ticket"),
+    ]
+    """Tickets one FTE handles in a year; more than 0, at most 1,000,000, at most 4
+    decimal places."""
     vetting: list[Id] = Field(default_factory=list)
     """Clearances the desk's staff hold, e.g. [npv3]."""
     closure_cost: Money = 0
-    """One-off cost to close the desk, GBP."""
+    """One-off cost to close the desk, GBP; 0 to 1,000,000,000."""
 
 
 class Dependency(Item):
@@ -215,8 +412,9 @@ class Dependency(Item):
 
     workload: Id
     """The workload depended upon."""
-    max_latency_ms: float = Field(ge=0)
-    """Most latency between the two workloads' sites, ms (0 = same site)."""
+    max_latency_ms: Latency
+    """Most latency between the two workloads' sites, ms (0 = same site); 0 to 100,000,
+    at most 3 decimal places."""
 
 
 class Workload(Item):
@@ -226,32 +424,34 @@ class Workload(Item):
     """Unique workload id."""
     organisation: Id
     """Organisation that owns the workload (pays for it, bears its moves)."""
-    name: str = ""
+    name: Text = ""
     """Human name, e.g. 'Revenues and benefits'."""
     zone: Id
     """Security zone of the workload."""
     room: Id
     """Room where it runs today (an existing room)."""
-    racks: Amount
-    """Rack spaces it takes."""
-    power_kw: Amount
-    """IT power it draws, kW."""
+    racks: Racks
+    """Rack spaces it takes; 0 to 100,000, at most 3 decimal places."""
+    power_kw: PowerKw
+    """IT power it draws, kW; 0 to 1,000,000, at most 3 decimal places."""
     users: list[Id] = Field(default_factory=list)
     """Sites whose staff use it; each must reach its room within `max_latency_ms`."""
-    max_latency_ms: float | None = Field(default=None, ge=0)
-    """Most latency from each user site to its room, ms (absent: no limit beyond reachability)."""
+    max_latency_ms: Latency | None = None
+    """Most latency from each user site to its room, ms (absent: no limit beyond
+    reachability); 0 to 100,000, at most 3 decimal places."""
     depends_on: list[Dependency] = Field(default_factory=list)
     """Workloads it depends on, each with the latency the pair tolerates."""
     distinct_site_from: list[Id] = Field(default_factory=list)
     """Workloads (replicas, DR pairs) that must run on a different site."""
     migration_cost: Money = 0
-    """One-off cost if the workload moves to another room, GBP."""
-    migration_days: Amount = 0
-    """Person-days of the migration team a move takes."""
-    not_before: dt.date | None = None
-    """It may not move before this date."""
-    not_after: dt.date | None = None
-    """If it moves, it must have moved by this date."""
+    """One-off cost if the workload moves to another room, GBP; 0 to 1,000,000,000."""
+    migration_days: PersonDays = 0
+    """Person-days of the migration team a move takes; 0 to 1,000,000, at most 2 decimal
+    places (planned in hundredths)."""
+    not_before: Date | None = None
+    """It may not move before this date; 1900-01-01 to 2199-12-31."""
+    not_after: Date | None = None
+    """If it moves, it must have moved by this date; 1900-01-01 to 2199-12-31."""
     pinned: bool = False
     """True: it must stay in its current room."""
 

@@ -521,6 +521,62 @@ def check_room_flags(ctx: Context) -> Iterator[Finding]:
             )
 
 
+COST_TOTAL_MAX = 10**15
+"""GBP: the most the estate's costs may add up to in the worst case (see
+:func:`check_cost_range`). The optimiser holds money in pence in 64-bit integers (at
+most 9.2e18 pence); 1e15 GBP is 1e17 pence, which leaves a margin of 90 for the
+constraints that add up several such sums (the desk cut, the room bound, the
+schedule's monthly steps)."""
+
+
+def _annuity(years: int, rate: float) -> float:
+    """A = sum_{y=1..H} (1 + r)^-y: what one pound a year for H years is worth today."""
+    return sum(1 / (1 + rate) ** y for y in range(1, years + 1))
+
+
+def _worst_costs(inv: Inventory) -> tuple[float, tuple[str, str, str, float]]:
+    """(total, largest term) of the estate's costs when everything costs most: every
+    room and desk open and then closed, every workload moved to each room it could go to,
+    every desk staffed to its seats (or to all tickets, whichever is more)."""
+    a = _annuity(inv.estate.horizon_years, inv.estate.discount_rate)
+    terms: list[tuple[str, str, str, float]] = []
+    for r in inv.rooms:
+        cost = a * r.annual_cost + r.open_cost + r.closure_cost
+        terms.append(("rooms", r.id, "annual_cost", cost))
+    tickets = sum(o.tickets_per_year for o in inv.organisations)
+    for d in inv.service_desks:
+        fte = max(d.seats, math.ceil(tickets / d.tickets_per_fte))
+        terms.append(("service_desks", d.id, "fixed_cost", a * d.fixed_cost + d.closure_cost))
+        terms.append(("service_desks", d.id, "cost_per_fte", a * d.cost_per_fte * fte))
+    rooms = max(len(inv.rooms), 1)
+    for w in inv.workloads:
+        terms.append(("workloads", w.id, "migration_cost", w.migration_cost * rooms))
+    total = sum(t[3] for t in terms)
+    largest = max(terms, key=lambda t: t[3], default=("estate", "", "", 0.0))
+    return total, largest
+
+
+def check_cost_range(ctx: Context) -> Iterator[Finding]:
+    """Costs that each fit their bounds but together are more than the optimiser's
+    integers hold (every amount is bounded in the model; their sum is checked here)."""
+    if not ctx.loaded.has_estate:
+        return
+    total, (section, item, field, amount) = _worst_costs(ctx.inv)
+    if total <= COST_TOTAL_MAX:
+        return
+    yield ctx.error(
+        "cost-range",
+        section,
+        item,
+        field,
+        f"the estate's costs could add up to £{total:,.0f}, more than the "
+        f"£{COST_TOTAL_MAX:,} the optimiser can hold (counting every room "
+        "and desk open, every desk staffed to its seats and every workload moving); the "
+        f"largest part is £{amount:,.0f} here",
+        "correct the amounts that are far too large (seats, cost_per_fte, the costs)",
+    )
+
+
 def _years_after(day: dt.date, years: int) -> dt.date:
     """The same day ``years`` later (28 February for 29 February; capped at date.max)."""
     year = day.year + years
@@ -592,6 +648,7 @@ CHECKS: list[Check] = [
     check_hostable,
     check_desks,
     check_room_flags,
+    check_cost_range,
     check_suspicious,
 ]
 """Every check, in reporting order."""

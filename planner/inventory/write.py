@@ -21,7 +21,11 @@ the inventory itself when that is already in split order (as every estate
 
 Values: floats are written so that they read back exactly (``repr``; whole
 numbers without ``.0``), dates as ISO ``YYYY-MM-DD``, booleans as true/false,
-``None`` as an absent key (YAML) or an empty cell (CSV, XLSX). In tables, list
+``None`` as an absent key (YAML) or an empty cell (CSV, XLSX). A CSV text cell
+that a spreadsheet would run as a formula (starting ``=``, ``+``, ``-`` or ``@``)
+is written with a leading apostrophe, which the reader removes again
+(:func:`planner.inventory.tables.csv_escape`); XLSX cells are typed as text, so
+they need none. In tables, list
 fields are ``;``-separated and ``depends_on`` cells are
 ``workload:max_latency_ms;...``, as the loader reads them. YAML omits fields
 equal to their default (except in the estate block, whose settings are all
@@ -60,6 +64,7 @@ from pydantic import BaseModel
 
 from planner.inventory.items import SECTIONS, Dependency, Estate, Inventory, Item
 from planner.inventory.load import INPUT_SUFFIXES
+from planner.inventory.tables import csv_escape
 
 Split = Literal["organisation", "single"]
 
@@ -379,6 +384,14 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _csv_cell(value: Any) -> str:
+    """A value as a CSV cell: text that a spreadsheet would run as a formula (``=...``,
+    ``+...``, ``-...``, ``@...``) gets a leading apostrophe (:func:`csv_escape`, undone
+    by the reader); numbers, dates and booleans are written as they are."""
+    text = _text(value)
+    return csv_escape(text) if isinstance(value, str | list | tuple) else text
+
+
 def _rows(inv: Inventory) -> Iterator[tuple[str, list[str], list[list[Any]]]]:
     """(section, columns, rows of field values) for the estate, separate and each section."""
     yield "estate", _columns(Estate), [[v for _, v in _fields(inv.estate)]]
@@ -406,7 +419,7 @@ def write_csv(inv: Inventory, out_dir: Path | str, *, overwrite: bool = False) -
             writer = csv.writer(fh)  # RFC 4180 CRLF: a CR inside a value gets quoted
             writer.writerow(columns)
             for row in rows:
-                cells = [_text(v) for v in row]
+                cells = [_csv_cell(v) for v in row]
                 for column, cell in zip(columns, cells, strict=True):
                     if "\0" in cell:
                         raise UnrepresentableError(

@@ -594,6 +594,79 @@ def _(f: Files) -> list[str]:
     return ["extra.yaml", "must be a mapping of top-level keys"]
 
 
+@broken("impossible-date", "a start date that does not exist (30 February)")
+def _(f: Files) -> list[str]:
+    line = sub(f, "estate.yaml", "  start: 2027-04-01\n", "  start: 2027-02-30\n")
+    return [
+        f"estate.yaml:{line}:",
+        "estate field 'start'",
+        "'2027-02-30' is not a real date",
+        "day is out of range for month",
+    ]
+
+
+@broken("bad-yaml-tag", "an explicit !!float tag on a word")
+def _(f: Files) -> list[str]:
+    line = sub(f, "beta.yaml", "    racks: 4\n", "    racks: !!float four\n")
+    return [f"beta.yaml:{line}:", "rooms 'house-mr'", "field 'racks'", "not a valid !!float"]
+
+
+@broken("deep-nesting", "a name nested a thousand lists deep")
+def _(f: Files) -> list[str]:
+    line = sub(
+        f,
+        "alpha.yaml",
+        "    name: Finance and payroll\n",
+        "    name: " + "[" * 1000 + "]" * 1000 + "\n",
+    )
+    return [f"alpha.yaml:{line}:", "workloads 'alpha-finance'", "field 'name'", "nested more"]
+
+
+@broken("infinite-cost", "a room whose running cost is .inf")
+def _(f: Files) -> list[str]:
+    sub(f, "alpha.yaml", "    annual_cost: 150000\n", "    annual_cost: .inf\n")
+    return ["alpha.yaml:", "rooms 'hall-mr'", "field 'annual_cost'", "finite number"]
+
+
+@broken("cost-over-the-limit", "a room whose running cost is above the money limit")
+def _(f: Files) -> list[str]:
+    sub(f, "alpha.yaml", "    annual_cost: 150000\n", "    annual_cost: 1e308\n")
+    return ["alpha.yaml:", "rooms 'hall-mr'", "field 'annual_cost'", "1000000000"]
+
+
+@broken("person-days-decimals", "person-days finer than the hundredths the optimiser plans")
+def _(f: Files) -> list[str]:
+    sub(f, "alpha.yaml", "    migration_days: 5\n", "    migration_days: 5.000000001\n")
+    return [
+        "alpha.yaml:",
+        "workloads 'alpha-care-db'",
+        "field 'migration_days'",
+        "more than 2 decimal places",
+    ]
+
+
+@broken("date-out-of-range", "a lease end in year 9999")
+def _(f: Files) -> list[str]:
+    sub(f, "alpha.yaml", "    earliest_close: 2028-03-31\n", "    earliest_close: 9999-12-31\n")
+    return [
+        "alpha.yaml:",
+        "rooms 'depot-mr'",
+        "field 'earliest_close'",
+        "1900-01-01 to 2199-12-31",
+    ]
+
+
+@broken("control-character-id", "a workload id with an escape sequence in it")
+def _(f: Files) -> list[str]:
+    line = sub(f, "beta.yaml", "  - id: beta-portal\n", '  - id: "beta\\x1b[2Jportal"\n')
+    return [
+        f"beta.yaml:{line}:",
+        "workloads 'beta\\x1b[2Jportal'",
+        "field 'id'",
+        "unprintable character U+001B",
+    ]
+
+
 @warning("empty-room", "an existing room with no workloads")
 def _(f: Files) -> list[str]:
     sub(

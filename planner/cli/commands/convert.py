@@ -63,8 +63,11 @@ def convert(
     CSV writes estate.csv and one <section>.csv per section (rooms.csv,
     workloads.csv, ...); XLSX writes one workbook with a sheet per
     section. Both keep every item in order, so they read back as exactly
-    the same estate. YAML split by organisation writes estate.yaml and one
-    file per organisation, which regroups the items by organisation.
+    the same estate. In CSV, text that a spreadsheet would run as a
+    formula (starting =, +, - or @) gets a leading apostrophe, which
+    planner removes again when it reads the file. YAML split by
+    organisation writes estate.yaml and one file per organisation, which
+    regroups the items by organisation.
 
     Exit 0 when written; 2 when the estate is invalid (every problem is
     listed), the output exists without --force, or a value cannot be

@@ -9,6 +9,7 @@ from rich.markup import escape
 
 from planner.cli.app import app
 from planner.cli.common import EXIT_INVALID, console, print_findings
+from planner.inventory.findings import printable
 from planner.inventory.validate import load_and_validate
 
 
@@ -26,17 +27,15 @@ def validate(
     Example:  planner validate inventories/cheshire
     """
     loaded = load_and_validate(estate_dir)
+    shown = escape(printable(str(estate_dir)))  # never markup, never a control character
     print_findings(loaded.findings.items, show_warnings=not no_warnings)
     inv = loaded.inventory
     errors, warnings = len(loaded.findings.errors), len(loaded.findings.warnings)
     if errors:
-        console.print(
-            f"{escape(str(estate_dir))}: [bold red]invalid[/]: {errors} error(s), "
-            f"{warnings} warning(s)"
-        )
+        console.print(f"{shown}: [bold red]invalid[/]: {errors} error(s), {warnings} warning(s)")
         raise typer.Exit(EXIT_INVALID)
     console.print(
-        f"{escape(str(estate_dir))}: [bold green]valid[/] - {escape(inv.estate.name)}: "
+        f"{shown}: [bold green]valid[/] - {escape(printable(inv.estate.name))}: "
         f"{len(inv.organisations)} organisations, {len(inv.sites)} sites, "
         f"{len(inv.rooms)} rooms, {len(inv.service_desks)} desks, "
         f"{len(inv.workloads)} workloads ({warnings} warning(s))"
