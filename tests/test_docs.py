@@ -32,3 +32,20 @@ def test_dependency_fields_are_documented() -> None:
     text = (DOCS / "inventory-format.md").read_text()
     for field in Dependency.model_fields:
         assert field in _section(text, "workloads")
+
+
+def test_every_module_docs_architecture_names_exists() -> None:
+    """docs/architecture.md stays true to the tree: every module and package it names
+    (``planner/inventory/graph.py``, ``families/capacity.py``, ``sections/``) exists."""
+    root = DOCS.parent
+    text = (DOCS / "architecture.md").read_text()
+    files = {p.relative_to(root).as_posix() for p in root.glob("planner/**/*.py")}
+    files |= {p.relative_to(root).as_posix() for p in root.glob("tests/**/*.py")}
+    folders = {p.relative_to(root).as_posix() + "/" for p in (root / "planner").rglob("*/")}
+    folders.add("planner/")
+    named = set(re.findall(r"(?<![\w.])((?:planner/)?[\w/]*[\w]+(?:\.py|/))(?=[\s`:,)]|$)", text))
+    named = {n for n in named if n.endswith(".py") or n.startswith("planner/")}
+    assert len(named) > 40
+    for name in sorted(named):
+        hits = [f for f in files | folders if f == name or f.endswith("/" + name)]
+        assert hits, f"docs/architecture.md names {name}, which is not in the tree"
