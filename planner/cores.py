@@ -26,6 +26,21 @@ GuardKey = tuple[Hashable, ...]
 """A guard's name and the index or id it applies to, e.g. ``(Guard.CAPACITY, 3)``."""
 
 
+def guard_literals(
+    model: cp_model.CpModel, guards: dict[GuardKey, cp_model.IntVar], explain: bool, key: GuardKey
+) -> list[cp_model.IntVar]:
+    """The enforcement literals of the rule ``key``: none in a normal model (its
+    constraints hold unconditionally), else the rule's one assumption literal, created on
+    first use and kept in ``guards``."""
+    if not explain:
+        return []
+    lit = guards.get(key)
+    if lit is None:
+        lit = model.new_bool_var("guard:" + ":".join(map(str, key)))
+        guards[key] = lit
+    return [lit]
+
+
 @dataclass(frozen=True)
 class Core:
     """A set of rules that cannot hold together."""

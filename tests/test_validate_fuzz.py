@@ -95,20 +95,6 @@ odd_values = st.one_of(
 """Values that do not belong: wrong types, negatives, None, huge numbers, odd strings."""
 
 
-def _items(docs: dict[str, dict[str, Any]]) -> list[tuple[str, str, int]]:
-    """(file, section, index) of every list item, the estate block as index -1."""
-    out = []
-    for name, doc in docs.items():
-        if not isinstance(doc, dict):
-            continue
-        for key, value in doc.items():
-            if key == "estate" and isinstance(value, dict):
-                out.append((name, key, -1))
-            elif isinstance(value, list):
-                out.extend((name, key, i) for i in range(len(value)))
-    return out
-
-
 def _get(docs: dict[str, dict[str, Any]], where: tuple[str, str, int]) -> Any:
     name, section, index = where
     block = docs[name][section]
@@ -138,7 +124,7 @@ def mutated_estates(draw: st.DrawFn) -> dict[str, bytes]:
                 ]
             )
         )
-        items = _items(docs)
+        items = FUZZ.item_places(docs)
         if kind in ("garbage", "truncate"):
             name = draw(st.sampled_from(sorted(docs)))
             offset = draw(st.integers(min_value=0, max_value=2000))

@@ -141,7 +141,7 @@ def load_base(name: str) -> Base:
 # --------------------------------------------------------------------------- mutations
 
 
-def _items(docs: dict[str, Any]) -> list[tuple[str, str, int]]:
+def item_places(docs: dict[str, Any]) -> list[tuple[str, str, int]]:
     """(file, section, index) of every list item of the documents, the estate block as -1."""
     out = []
     for name, doc in docs.items():
@@ -157,7 +157,7 @@ def _items(docs: dict[str, Any]) -> list[tuple[str, str, int]]:
 
 def _mutate_data(kind: str, base: Base, docs: dict[str, Any], rng: random.Random) -> str:
     """Apply one data-level mutation to ``docs``; return what it did."""
-    items = _items(docs)
+    items = item_places(docs)
     if not items:
         return f"{kind}: nothing to mutate"
     name, section, index = rng.choice(items)

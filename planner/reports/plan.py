@@ -10,7 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from planner.planfile import YEAR_LABEL, Plan
+from planner.planfile import YEAR_LABEL, Plan, StaffByOrganisation
+
+STAFF_BY_ORGANISATION = tuple(k for k in StaffByOrganisation.model_fields if k != "id")
+"""The figures of each row of staff.by_organisation, in plan.json's order (desk and
+operations FTE before and after, then transfers, removals, additions and staying)."""
+
 
 # ---------------------------------------------------------------- months
 

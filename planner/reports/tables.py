@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from planner.reports.plan import Plan, PlanView, fy_of
+from planner.reports.plan import STAFF_BY_ORGANISATION, Plan, PlanView, fy_of
 
 GBP = '"£"#,##0.00;[Red]-"£"#,##0.00'
 MONTH = "mmm yyyy"
@@ -317,20 +317,6 @@ def _organisations_sheet(wb: Workbook, v: PlanView) -> None:
     s.finish(len(v.organisations))
 
 
-STAFF_KEYS = (
-    "desk_fte_before",
-    "desk_fte_after",
-    "ops_fte_before",
-    "ops_fte_after",
-    "transfer_out",
-    "transfer_in",
-    "removed",
-    "added",
-    "stay_local",
-)
-"""The staff sheet's columns after the partner, as keys of staff.by_organisation."""
-
-
 def _staff_sheet(wb: Workbook, v: PlanView) -> None:
     """Sheet 'staff': each partner's posts before and after, transfers, removals, additions."""
     s = _Sheet(
@@ -354,13 +340,13 @@ def _staff_sheet(wb: Workbook, v: PlanView) -> None:
     )
     by_org = v.staff.get("by_organisation") or []
     for r in by_org:
-        s.row([r.get("id")] + [_num(r.get(k)) for k in STAFF_KEYS])
+        s.row([r.get("id")] + [_num(r.get(k)) for k in STAFF_BY_ORGANISATION])
     s.row(
         ["Total"]
-        + [_num(v.staff.get(k)) for k in STAFF_KEYS[:4]]
+        + [_num(v.staff.get(k)) for k in STAFF_BY_ORGANISATION[:4]]
         + [
             float(sum(float(r.get(k) or 0) for r in by_org)) if by_org else None
-            for k in STAFF_KEYS[4:]
+            for k in STAFF_BY_ORGANISATION[4:]
         ],
         total=True,
     )

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from planner.cores import GuardKey
+from planner.cores import GuardKey, guard_literals
 from planner.schedule.migration import Migration
 
 
@@ -93,13 +93,7 @@ class ScheduleModel:
 
     def guard(self, *key: Hashable) -> list[cp_model.IntVar]:
         """Enforcement literals for the constraints of ``key`` ([] in a normal model)."""
-        if not self.explain:
-            return []
-        lit = self.guards.get(key)
-        if lit is None:
-            lit = self.model.new_bool_var("guard:" + ":".join(map(str, key)))
-            self.guards[key] = lit
-        return [lit]
+        return guard_literals(self.model, self.guards, self.explain, key)
 
     def interval(
         self,

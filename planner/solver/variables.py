@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from planner.cores import GuardKey
+from planner.cores import GuardKey, guard_literals
 from planner.solver.problem import Problem
 
 
@@ -48,13 +48,7 @@ class FacilityModel:
 
     def guard(self, *key: Hashable) -> list[cp_model.IntVar]:
         """Enforcement literals for the constraints of ``key`` ([] in a normal model)."""
-        if not self.explain:
-            return []
-        lit = self.guards.get(key)
-        if lit is None:
-            lit = self.model.new_bool_var("guard:" + ":".join(map(str, key)))
-            self.guards[key] = lit
-        return [lit]
+        return guard_literals(self.model, self.guards, self.explain, key)
 
     def site_presence(self, w: int) -> dict[int, list[cp_model.IntVar]]:
         """For workload w: site -> the x variables of its rooms on that site.

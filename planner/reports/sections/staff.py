@@ -4,19 +4,7 @@ from __future__ import annotations
 
 from planner.reports import fmt
 from planner.reports.markup import e, num_cell, table
-from planner.reports.plan import PlanView
-
-BY_PARTNER_KEYS = (
-    "desk_fte_before",
-    "desk_fte_after",
-    "ops_fte_before",
-    "ops_fte_after",
-    "transfer_out",
-    "transfer_in",
-    "removed",
-    "added",
-    "stay_local",
-)
+from planner.reports.plan import STAFF_BY_ORGANISATION, PlanView
 
 
 def staff(v: PlanView) -> str:
@@ -95,7 +83,7 @@ def _by_partner(v: PlanView) -> str:
         return ""
     rows = []
     for r in by_org:
-        cells = "".join(num_cell(fmt.num(r.get(k))) for k in BY_PARTNER_KEYS)
+        cells = "".join(num_cell(fmt.num(r.get(k))) for k in STAFF_BY_ORGANISATION)
         name = v.org_name(r.get("id") or "")
         sub = f'<div class="sub">{e(name)}</div>' if name else ""
         rows.append(
