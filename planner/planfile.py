@@ -264,6 +264,17 @@ class Room(_Part):
     racks_used_after: Number = _ext("racks used in the target estate")
     power_used_before: Number = _ext("kW used today")
     power_used_after: Number = _ext("kW used in the target estate")
+    vcpu: Number | None = _opt("vCPU capacity (null: not limited); with compute only")
+    vcpu_used_before: Number = _opt("vCPU used today; with compute only")
+    vcpu_used_after: Number = _opt("vCPU used in the target estate; with compute only")
+    memory_gib: Number | None = _opt("memory capacity, GiB (null: not limited); with compute only")
+    memory_gib_used_before: Number = _opt("memory used today, GiB; with compute only")
+    memory_gib_used_after: Number = _opt("memory used in the target, GiB; with compute only")
+    storage_tib: Number | None = _opt(
+        "storage capacity, TiB (null: not limited); with compute only"
+    )
+    storage_tib_used_before: Number = _opt("storage used today, TiB; with compute only")
+    storage_tib_used_after: Number = _opt("storage used in the target, TiB; with compute only")
     zones_before: list[Text] = _ext("zones of its workloads today")
     zones_after: list[Text] = _ext("zones of its workloads in the target estate")
     accreditations: list[Text] = _ext("its accreditations")

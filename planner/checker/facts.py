@@ -9,6 +9,9 @@ from planner.checker.amounts import money_ok, num, q
 from planner.checker.context import Ctx
 from planner.inventory.items import Workload
 
+COMPUTE_FIELDS = ("vcpu", "memory_gib", "storage_tib")
+"""spec/import.md's compute resources: optional capacities of rooms, demands of workloads."""
+
 
 def check_facts(ctx: Ctx) -> None:
     check_policy(ctx)
@@ -41,8 +44,27 @@ def check_facts(ctx: Ctx) -> None:
             "power_used_before": sum((q(w.power_kw) for w in before), Fraction(0)),
             "power_used_after": sum((q(w.power_kw) for w in after), Fraction(0)),
         }
+        for k in COMPUTE_FIELDS:
+            expected_num[f"{k}_used_before"] = sum((q(getattr(w, k)) for w in before), Fraction(0))
+            expected_num[f"{k}_used_after"] = sum((q(getattr(w, k)) for w in after), Fraction(0))
+            capacity = getattr(room, k)
+            if capacity is not None:
+                expected_num[k] = q(capacity)
+            elif entry.get(k) is not None:
+                ctx.add(
+                    "8",
+                    (room.id, k),
+                    f"room '{room.id}' {k} is {entry[k]} in the plan, but the room does not "
+                    "limit it (null)",
+                )
         for key, exact in expected_num.items():
-            if key in entry and abs(q(entry[key]) - exact) > Fraction(1, 10**9) * max(
+            if key in entry and entry[key] is None:
+                ctx.add(
+                    "8",
+                    (room.id, key),
+                    f"room '{room.id}' {key} is null in the plan, not {num(exact)}",
+                )
+            elif key in entry and abs(q(entry[key]) - exact) > Fraction(1, 10**9) * max(
                 len(before) + len(after), 1
             ):
                 ctx.add(

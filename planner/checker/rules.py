@@ -32,6 +32,40 @@ class Finding:
         return (self.rule, self.ids)
 
 
+RULE_2_AMOUNTS = (
+    ("racks", "holds", "racks"),
+    ("power_kw", "draws", "kW"),
+    ("vcpu", "needs", "vCPU"),
+    ("memory_gib", "needs", "GiB of memory"),
+    ("storage_tib", "needs", "TiB of storage"),
+)
+"""Rule 2's resources as spec/inventory-format.md and spec/import.md name them: the field
+on rooms (capacity; a compute one may be absent: no limit) and on workloads (demand;
+absent: 0), with the verb and unit of a message."""
+
+
+def _capacity_findings(ctx: Ctx, room_id: str, workloads: list[str]) -> list[Finding]:
+    """Rule 2 on one room: the sum of each resource over its workloads, exactly, is at
+    most the room's capacity of it."""
+    inv, room = ctx.inv, ctx.inv.room[room_id]
+    out = []
+    for field, verb, unit in RULE_2_AMOUNTS:
+        capacity = getattr(room, field)
+        if capacity is None:
+            continue
+        used = sum((q(getattr(inv.workload[w], field)) for w in workloads), Fraction(0))
+        if used > q(capacity):
+            out.append(
+                Finding(
+                    "2",
+                    (room_id, field),
+                    f"room '{room_id}' {verb} {num(used)} {unit} but has {num(capacity)} "
+                    f"{unit} ({num(used - q(capacity))} over): {', '.join(workloads)}",
+                )
+            )
+    return out
+
+
 def state_findings(
     ctx: Ctx, placement: dict[str, str], is_open: Callable[[str], bool] | None = None
 ) -> list[Finding]:
@@ -52,27 +86,7 @@ def state_findings(
                     f"room '{room_id}' is not open but hosts {', '.join(workloads)}",
                 )
             )
-        # Rule 2: capacity.
-        racks = sum((q(inv.workload[w].racks) for w in workloads), Fraction(0))
-        power = sum((q(inv.workload[w].power_kw) for w in workloads), Fraction(0))
-        if racks > q(room.racks):
-            out.append(
-                Finding(
-                    "2",
-                    (room_id, "racks"),
-                    f"room '{room_id}' holds {num(racks)} racks but has {num(room.racks)} "
-                    f"({num(racks - q(room.racks))} over): {', '.join(workloads)}",
-                )
-            )
-        if power > q(room.power_kw):
-            out.append(
-                Finding(
-                    "2",
-                    (room_id, "power_kw"),
-                    f"room '{room_id}' draws {num(power)} kW but has {num(room.power_kw)} kW "
-                    f"({num(power - q(room.power_kw))} over): {', '.join(workloads)}",
-                )
-            )
+        out.extend(_capacity_findings(ctx, room_id, workloads))
         # Rule 3: accreditation.
         for wid in workloads:
             zone = inv.zone.get(inv.workload[wid].zone)

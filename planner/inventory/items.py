@@ -59,6 +59,21 @@ AMOUNT_PLACES = 3
 (schedule/migration.py AMOUNT_SCALE) and the target in powers of ten up to 1e6, so
 both hold every value exactly and agree with the checker's exact sums."""
 
+VCPU_MAX = 10_000_000
+"""Virtual CPUs of one room or workload: ten million (a national cloud region)."""
+
+MEMORY_GIB_MAX = 100_000_000
+"""GiB of memory of one room or workload: about 100 PiB."""
+
+STORAGE_TIB_MAX = 10_000_000
+"""TiB of storage of one room or workload: about 10 EiB."""
+
+COMPUTE_PLACES = 3
+"""vCPU, memory and storage have at most 3 decimal places, like racks and kW: the
+schedule counts them in thousandths and the target in powers of ten up to 1e6 (at most
+1e7 x 1e6 = 1e13 a coefficient, sums over a hundred thousand workloads far inside
+int64), so both hold every value exactly and agree with the checker's exact sums."""
+
 OPS_FTE_MAX = 1_000
 """Staff (FTE) whose posts depend on one room: a thousand. The plan's staff figures are
 float sums that the checker compares with exact ones to within 1e-9 FTE per
@@ -196,6 +211,27 @@ PowerKw = Annotated[
     _places(AMOUNT_PLACES, "kW are planned in thousandths"),
 ]
 """kW, 0 to :data:`POWER_KW_MAX`, at most 3 decimal places."""
+
+Vcpu = Annotated[
+    float,
+    Field(ge=0, le=VCPU_MAX, allow_inf_nan=False),
+    _places(COMPUTE_PLACES, "vCPU are planned in thousandths"),
+]
+"""Virtual CPUs, 0 to :data:`VCPU_MAX`, at most 3 decimal places."""
+
+MemoryGib = Annotated[
+    float,
+    Field(ge=0, le=MEMORY_GIB_MAX, allow_inf_nan=False),
+    _places(COMPUTE_PLACES, "memory is planned in thousandths of a GiB"),
+]
+"""GiB of memory, 0 to :data:`MEMORY_GIB_MAX`, at most 3 decimal places."""
+
+StorageTib = Annotated[
+    float,
+    Field(ge=0, le=STORAGE_TIB_MAX, allow_inf_nan=False),
+    _places(COMPUTE_PLACES, "storage is planned in thousandths of a TiB"),
+]
+"""TiB of storage, 0 to :data:`STORAGE_TIB_MAX`, at most 3 decimal places."""
 
 PersonDays = Annotated[
     float,
@@ -348,6 +384,15 @@ class Room(Item):
     power_kw: PowerKw
     """Capacity: IT power available for workloads, kW; 0 to 1,000,000, at most 3 decimal
     places."""
+    vcpu: Vcpu | None = None
+    """Capacity: virtual CPUs its hosts offer to workloads (absent: not limited); 0 to
+    10,000,000, at most 3 decimal places."""
+    memory_gib: MemoryGib | None = None
+    """Capacity: memory its hosts offer to workloads, GiB (absent: not limited); 0 to
+    100,000,000, at most 3 decimal places."""
+    storage_tib: StorageTib | None = None
+    """Capacity: storage its datastores offer to workloads, TiB (absent: not limited); 0
+    to 10,000,000, at most 3 decimal places."""
     annual_cost: Money
     """Cost of keeping the room open, GBP a year (rent, energy, maintenance, support);
     0 to 1,000,000,000."""
@@ -369,6 +414,15 @@ class Room(Item):
     """True: the room must stay open (or, for a candidate, be opened)."""
     close: bool = False
     """True: the room must close (or, for a candidate, stay unused)."""
+
+    def holds(self) -> str:
+        """What the room holds, in words: '10 racks, 35 kW and 256 vCPU'."""
+        parts = [
+            f"{getattr(self, k):g} {RESOURCE_UNITS[k]}"
+            for k in RESOURCES
+            if getattr(self, k) is not None
+        ]
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
 
     @field_validator("close")
     @classmethod
@@ -434,6 +488,13 @@ class Workload(Item):
     """Rack spaces it takes; 0 to 100,000, at most 3 decimal places."""
     power_kw: PowerKw
     """IT power it draws, kW; 0 to 1,000,000, at most 3 decimal places."""
+    vcpu: Vcpu = 0
+    """Virtual CPUs it needs (its VMs' vCPUs); 0 to 10,000,000, at most 3 decimal places."""
+    memory_gib: MemoryGib = 0
+    """Memory it needs, GiB; 0 to 100,000,000, at most 3 decimal places."""
+    storage_tib: StorageTib = 0
+    """Storage it needs (its VMs' provisioned disk), TiB; 0 to 10,000,000, at most 3
+    decimal places."""
     users: list[Id] = Field(default_factory=list)
     """Sites whose staff use it; each must reach its room within `max_latency_ms`."""
     max_latency_ms: Latency | None = None
@@ -467,6 +528,38 @@ class Workload(Item):
         return not_after
 
 
+COMPUTE: tuple[str, ...] = ("vcpu", "memory_gib", "storage_tib")
+"""The compute resources: optional on rooms (absent: not limited), 0 by default on
+workloads."""
+
+RESOURCES: tuple[str, ...] = ("racks", "power_kw", *COMPUTE)
+"""Every resource a room holds and a workload takes (rule 2): the field of both."""
+
+RESOURCE_UNITS: dict[str, str] = {
+    "racks": "racks",
+    "power_kw": "kW",
+    "vcpu": "vCPU",
+    "memory_gib": "GiB of memory",
+    "storage_tib": "TiB of storage",
+}
+"""How a sentence names an amount of each resource: '12 vCPU', '40 TiB of storage'."""
+
+
+class RoomCompute(Item):
+    """Compute capacity of a room stated apart from the room (as `planner import` writes
+    it, so that the hand-written room stays as it was). Loading sets these on the room;
+    a room may have one entry, stating only resources the room itself does not."""
+
+    room: Id
+    """The room (an id of `rooms`)."""
+    vcpu: Vcpu | None = None
+    """Virtual CPUs its hosts offer; 0 to 10,000,000, at most 3 decimal places."""
+    memory_gib: MemoryGib | None = None
+    """Memory its hosts offer, GiB; 0 to 100,000,000, at most 3 decimal places."""
+    storage_tib: StorageTib | None = None
+    """Storage its datastores offer, TiB; 0 to 10,000,000, at most 3 decimal places."""
+
+
 SECTIONS: dict[str, type[Item]] = {
     "zones": Zone,
     "networks": Network,
@@ -476,6 +569,7 @@ SECTIONS: dict[str, type[Item]] = {
     "rooms": Room,
     "service_desks": ServiceDesk,
     "workloads": Workload,
+    "room_compute": RoomCompute,
 }
 """The list sections of an inventory and the item model of each (all but `separate`)."""
 
@@ -512,6 +606,9 @@ class Inventory(BaseModel):
     """Service desks."""
     workloads: list[Workload] = Field(default_factory=list)
     """Workloads."""
+    room_compute: list[RoomCompute] = Field(default_factory=list)
+    """Compute capacities of rooms stated apart from them (merged into the rooms when an
+    estate is loaded, so a loaded inventory holds none)."""
 
     @cached_property
     def zone(self) -> dict[str, Zone]:

@@ -180,9 +180,59 @@ class _Merge:
             loaded.locations[(section, ident)] = where
 
     def inventory(self) -> Inventory:
-        return Inventory(
-            estate=self.estate or PLACEHOLDER_ESTATE, separate=self.separate, **self.items
-        )
+        items = dict(self.items)
+        items["rooms"] = self.rooms_with_compute()
+        items["room_compute"] = []
+        return Inventory(estate=self.estate or PLACEHOLDER_ESTATE, separate=self.separate, **items)
+
+    def rooms_with_compute(self) -> list[Item]:
+        """The rooms with the capacities of `room_compute` set on them: an entry naming no
+        room, a second entry for a room, or a resource the room states itself is an error
+        (the entry is then left out)."""
+        loaded = self.loaded
+        rooms = {getattr(r, "id", ""): r for r in self.items["rooms"]}
+        seen: dict[str, Location] = {}
+        for index, entry in enumerate(self.items["room_compute"]):
+            where = loaded.locations[("room_compute", f"#{index}")]
+            room_id = getattr(entry, "room", "")
+            problem = None
+            if room_id not in rooms:
+                if ("rooms", room_id) not in loaded.rejected:
+                    problem = ("room", f"no room '{room_id}'", "name a room of the estate")
+            elif room_id in seen:
+                problem = (
+                    "room",
+                    f"a second compute entry for room '{room_id}' "
+                    f"(the first is in {seen[room_id]})",
+                    "keep one entry per room",
+                )
+            else:
+                stated = entry.model_dump(exclude_none=True, exclude={"room"})
+                twice = [k for k in stated if getattr(rooms[room_id], k) is not None]
+                if twice:
+                    problem = (
+                        twice[0],
+                        f"room '{room_id}' states {twice[0]} itself",
+                        "state each capacity once: on the room or here",
+                    )
+                else:
+                    rooms[room_id] = rooms[room_id].model_copy(update=stated)
+            if problem is not None:
+                field_name, message, hint = problem
+                loaded.findings.add(
+                    Finding(
+                        "error",
+                        "room-compute",
+                        where,
+                        "room_compute",
+                        room_id,
+                        field_name,
+                        message,
+                        hint,
+                    )
+                )
+            seen.setdefault(room_id, where)
+        return list(rooms.values())
 
 
 def _unknown_section(file: Path, doc: dict[str, Any], key: Any, raw: Any) -> Finding:

@@ -26,7 +26,7 @@ from functools import cached_property
 from planner.inventory.findings import Finding, Severity
 from planner.inventory.geo import great_circle_km
 from planner.inventory.graph import UNREACHABLE, EstateGraph
-from planner.inventory.items import Inventory
+from planner.inventory.items import RESOURCE_UNITS, RESOURCES, Inventory
 from planner.inventory.load import Loaded, load_estate
 
 EPS = 1e-9
@@ -218,31 +218,33 @@ def check_references(ctx: Context) -> Iterator[Finding]:
 
 
 def check_today_capacity(ctx: Context) -> Iterator[Finding]:
-    """Rule 2 today: the workloads in each room fit its racks and power."""
-    racks: dict[str, float] = defaultdict(float)
-    power: dict[str, float] = defaultdict(float)
+    """Rule 2 today: the workloads in each room fit every resource the room states (racks
+    and power always; vCPU, memory and storage where given). Sums are exact (every amount
+    has at most 3 decimal places, so they are added in thousandths)."""
+    used: dict[tuple[str, str], int] = defaultdict(int)
     for w in ctx.inv.workloads:
-        racks[w.room] += w.racks
-        power[w.room] += w.power_kw
+        for k in RESOURCES:
+            used[(w.room, k)] += thousandths(getattr(w, k))
     for r in ctx.inv.rooms:
-        if racks[r.id] > r.racks + EPS:
+        for k in RESOURCES:
+            cap = getattr(r, k)
+            if cap is None or used[(r.id, k)] <= thousandths(cap):
+                continue
+            verb = "draw" if k == "power_kw" else "take"
             yield ctx.error(
                 "over-capacity-today",
                 "rooms",
                 r.id,
-                "racks",
-                f"today's workloads take {racks[r.id]:g} racks but the room has {r.racks:g}",
-                "correct the room's racks or the workloads' racks",
+                k,
+                f"today's workloads {verb} {used[(r.id, k)] / 1000:g} {RESOURCE_UNITS[k]} but the "
+                f"room has {cap:g}",
+                f"correct the room's {k} or the workloads' {k}",
             )
-        if power[r.id] > r.power_kw + EPS:
-            yield ctx.error(
-                "over-capacity-today",
-                "rooms",
-                r.id,
-                "power_kw",
-                f"today's workloads draw {power[r.id]:g} kW but the room has {r.power_kw:g} kW",
-                "correct the room's power_kw or the workloads' power_kw",
-            )
+
+
+def thousandths(amount: float) -> int:
+    """An amount of at most 3 decimal places (as the inventory holds them) in thousandths."""
+    return round(amount * 1000)
 
 
 def check_today_accreditation(ctx: Context) -> Iterator[Finding]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from planner import __version__
+from planner.inventory.items import COMPUTE, RESOURCES, Inventory
 from planner.inventory.load import inventory_sha256
 from planner.inventory.months import Calendar
 from planner.plan.finance import finance
@@ -109,6 +110,29 @@ def infeasible_plan(
     }
 
 
+def compute_in(inv: Inventory) -> tuple[str, ...]:
+    """The compute resources an estate speaks of (a room states it or a workload needs
+    it): each room of plan.json then gives its capacity (null: not limited) and use."""
+    return tuple(
+        k
+        for k in COMPUTE
+        if any(getattr(r, k) is not None for r in inv.rooms)
+        or any(getattr(w, k) > 0 for w in inv.workloads)
+    )
+
+
+def _room_use(inv: Inventory, target: Target) -> dict[tuple[str, str, str], float]:
+    """(room, resource, 'before'|'after') -> the amount its workloads use today and in the
+    target, summed in thousandths (every amount has at most 3 decimal places): exact."""
+    thousandths: dict[tuple[str, str, str], int] = defaultdict(int)
+    for w in inv.workloads:
+        for k in RESOURCES:
+            amount = round(getattr(w, k) * 1000)
+            thousandths[(w.room, k, "before")] += amount
+            thousandths[(target.room_of[w.id], k, "after")] += amount
+    return defaultdict(float, {key: n / 1000 for key, n in thousandths.items()})
+
+
 def feasible_plan(
     head: dict[str, Any],
     ep: EstateProblem,
@@ -126,18 +150,13 @@ def feasible_plan(
     def month(m: int | None) -> str | None:
         return cal.label(m) if m is not None else None
 
-    used_before: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    used_after: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    used = _room_use(inv, target)
     zones_before: dict[str, set[str]] = defaultdict(set)
     zones_after: dict[str, set[str]] = defaultdict(set)
     for w in inv.workloads:
-        to = target.room_of[w.id]
-        used_before[w.room][0] += w.racks
-        used_before[w.room][1] += w.power_kw
-        used_after[to][0] += w.racks
-        used_after[to][1] += w.power_kw
         zones_before[w.room].add(w.zone)
-        zones_after[to].add(w.zone)
+        zones_after[target.room_of[w.id]].add(w.zone)
+    compute = compute_in(inv)
 
     rooms = []
     for r in inv.rooms:
@@ -146,31 +165,34 @@ def feasible_plan(
             decision = "keep" if is_open else "close"
         else:
             decision = "open" if is_open else "unused"
-        rooms.append(
-            {
-                "id": r.id,
-                "decision": decision,
-                "close_month": month(schedule.close_month.get(r.id)),
-                "open_month": month(
-                    schedule.open_month.get(r.id, 0 if decision == "open" else None)
-                ),
-                "site": r.site,
-                "organisation": inv.site[r.site].organisation,
-                "status": r.status,
-                "annual_cost": r.annual_cost,
-                "racks": r.racks,
-                "power_kw": r.power_kw,
-                "racks_used_before": round(used_before[r.id][0], 4),
-                "racks_used_after": round(used_after[r.id][0], 4),
-                "power_used_before": round(used_before[r.id][1], 4),
-                "power_used_after": round(used_after[r.id][1], 4),
-                "zones_before": sorted(zones_before[r.id]),
-                "zones_after": sorted(zones_after[r.id]),
-                "accreditations": list(r.accreditations),
-                "ops_fte": r.ops_fte,
-                "reason": reasons["rooms"].get(r.id, ""),
-            }
-        )
+        entry: dict[str, Any] = {
+            "id": r.id,
+            "decision": decision,
+            "close_month": month(schedule.close_month.get(r.id)),
+            "open_month": month(schedule.open_month.get(r.id, 0 if decision == "open" else None)),
+            "site": r.site,
+            "organisation": inv.site[r.site].organisation,
+            "status": r.status,
+            "annual_cost": r.annual_cost,
+            "racks": r.racks,
+            "power_kw": r.power_kw,
+            "racks_used_before": used[(r.id, "racks", "before")],
+            "racks_used_after": used[(r.id, "racks", "after")],
+            "power_used_before": used[(r.id, "power_kw", "before")],
+            "power_used_after": used[(r.id, "power_kw", "after")],
+        }
+        for k in compute:
+            entry[k] = getattr(r, k)
+            entry[f"{k}_used_before"] = used[(r.id, k, "before")]
+            entry[f"{k}_used_after"] = used[(r.id, k, "after")]
+        entry |= {
+            "zones_before": sorted(zones_before[r.id]),
+            "zones_after": sorted(zones_after[r.id]),
+            "accreditations": list(r.accreditations),
+            "ops_fte": r.ops_fte,
+            "reason": reasons["rooms"].get(r.id, ""),
+        }
+        rooms.append(entry)
     serving: dict[str, list[str]] = defaultdict(list)
     for o in inv.organisations:
         serving[target.desk_of[o.id]].append(o.id)

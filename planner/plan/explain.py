@@ -52,10 +52,7 @@ def _pinned(s: _Said) -> str:
 
 def _capacity(s: _Said) -> str:
     room = s.inv.room[s.ep.problem.rooms[s.index].id]
-    return (
-        f"room {room.id} holds at most {room.racks:g} racks and {room.power_kw:g} kW "
-        f"(rule 2, capacity)"
-    )
+    return f"room {room.id} holds at most {room.holds()} (rule 2, capacity)"
 
 
 def _accreditation(s: _Said) -> str:

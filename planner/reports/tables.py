@@ -167,8 +167,19 @@ def _moves_sheet(wb: Workbook, v: PlanView) -> None:
     s.finish(n)
 
 
+COMPUTE_COLUMNS = (("vcpu", "vCPU"), ("memory_gib", "Memory GiB"), ("storage_tib", "Storage TiB"))
+"""The compute resources a plan may give for its rooms, with their column headings."""
+
+
 def _rooms_sheet(wb: Workbook, v: PlanView) -> None:
-    """Sheet 'rooms': each machine room's decision, cost, capacity and use, zones."""
+    """Sheet 'rooms': each machine room's decision, cost, capacity and use, zones (and
+    vCPU, memory and storage when the plan gives them: capacity, blank when not limited)."""
+    compute = [(k, head) for k, head in COMPUTE_COLUMNS if any(k in r for r in v.rooms)]
+    extra = [
+        (f"{head}{part}", 10, FTE)
+        for _, head in compute
+        for part in ("", " used before", " used after")
+    ]
     s = _Sheet(
         wb,
         "rooms",
@@ -186,6 +197,7 @@ def _rooms_sheet(wb: Workbook, v: PlanView) -> None:
             ("Power kW", 9, FTE),
             ("kW used before", 10, FTE),
             ("kW used after", 10, FTE),
+            *extra,
             ("Zones before", 16, ""),
             ("Zones after", 16, ""),
             ("Accreditations", 16, ""),
@@ -193,6 +205,11 @@ def _rooms_sheet(wb: Workbook, v: PlanView) -> None:
         ],
     )
     for r in v.rooms:
+        amounts = [
+            _num(r.get(f"{k}{part}"))
+            for k, _ in compute
+            for part in ("", "_used_before", "_used_after")
+        ]
         s.row(
             [
                 r["id"],
@@ -208,6 +225,7 @@ def _rooms_sheet(wb: Workbook, v: PlanView) -> None:
                 _num(r.get("power_kw")),
                 _num(r.get("power_used_before")),
                 _num(r.get("power_used_after")),
+                *amounts,
                 ", ".join(r.get("zones_before") or []),
                 ", ".join(r.get("zones_after") or []),
                 ", ".join(r.get("accreditations") or []),

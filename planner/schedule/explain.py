@@ -60,8 +60,7 @@ def _days_per_month(s: _Said) -> str:
 def _capacity_during(s: _Said) -> str:
     room = s.inv.room[s.arg]
     return (
-        f"room {room.id} holds {room.racks:g} racks and {room.power_kw:g} kW "
-        f"in every month of the migration, not only at the end"
+        f"room {room.id} holds {room.holds()} in every month of the migration, not only at the end"
     )
 
 

@@ -5,7 +5,7 @@ exactly the constraints the model states (same rounding, same windows), and its
 cost is the model's objective value to the penny.
 
 Rounding is on the safe side of the documents' exact arithmetic: a room's free
-racks/kW (capacity minus the workloads that stay) round down, a workload's
+racks, kW and compute (capacity minus the workloads that stay) round down, a workload's
 demand up (thousandths); person-days round up per move and the month's
 capacity down (hundredths).
 """
@@ -16,13 +16,12 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from planner.inventory.items import Inventory
+from planner.inventory.items import RESOURCES, Inventory
 from planner.inventory.months import Calendar
 from planner.schedule.pairs import Order
 
 DAYS_SCALE = 100
 AMOUNT_SCALE = 1000
-RESOURCES = ("racks", "power_kw")
 
 
 @dataclass(frozen=True)
@@ -201,13 +200,13 @@ def _capacities(
             continue
         for attr in RESOURCES:
             cap = getattr(room, attr)
-            free = math.floor(
-                (cap - sum(getattr(inv.workload[w], attr) for w in stays[room.id])) * AMOUNT_SCALE
-                + 1e-6
-            )
+            if cap is None:
+                continue  # a room that does not state a resource does not limit it
 
             def demand(wid: str, attr: str = attr) -> int:
                 return math.ceil(getattr(inv.workload[wid], attr) * AMOUNT_SCALE - 1e-6)
+
+            free = math.floor(cap * AMOUNT_SCALE + 1e-6) - sum(demand(w) for w in stays[room.id])
 
             out = {wid: demand(wid) for wid in leaving[room.id]}
             into = {wid: demand(wid) for wid in entering[room.id]}

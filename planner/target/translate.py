@@ -35,7 +35,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from planner.inventory.graph import EstateGraph
-from planner.inventory.items import Inventory
+from planner.inventory.items import COMPUTE, Inventory
+from planner.inventory.items import Room as InventoryRoom
 from planner.inventory.months import Calendar
 from planner.solver import (
     Desk,
@@ -122,14 +123,50 @@ class _Estate:
         return {w.id: i for i, w in enumerate(self.inv.workloads)}
 
     @cached_property
-    def rack_scale(self) -> int:
+    def resources(self) -> tuple[str, ...]:
+        """Racks and kW always; a compute resource when a room limits it and a workload
+        needs it (else it cannot bind, and a model without it is the same model)."""
         inv = self.inv
-        return scale_for([r.racks for r in inv.rooms] + [w.racks for w in inv.workloads])
+        binding = [
+            k
+            for k in COMPUTE
+            if any(getattr(r, k) is not None for r in inv.rooms)
+            and any(getattr(w, k) > 0 for w in inv.workloads)
+        ]
+        return ("racks", "power_kw", *binding)
 
     @cached_property
-    def kw_scale(self) -> int:
+    def scales(self) -> tuple[int, ...]:
+        """Per resource, the power of ten that makes every amount whole."""
         inv = self.inv
-        return scale_for([r.power_kw for r in inv.rooms] + [w.power_kw for w in inv.workloads])
+        return tuple(
+            scale_for(
+                [getattr(r, k) for r in inv.rooms if getattr(r, k) is not None]
+                + [getattr(w, k) for w in inv.workloads]
+            )
+            for k in self.resources
+        )
+
+    @cached_property
+    def demands(self) -> dict[str, tuple[int, ...]]:
+        """Workload -> its demand of each resource, scaled and rounded up."""
+        pairs = list(zip(self.resources, self.scales, strict=True))
+        return {
+            w.id: tuple(math.ceil(getattr(w, k) * s - 1e-6) for k, s in pairs)
+            for w in self.inv.workloads
+        }
+
+    def capacity(self, room: InventoryRoom) -> tuple[int, ...]:
+        """A room's capacity of each resource, scaled and rounded down; a resource the
+        room does not state is the whole estate's demand of it (never binds)."""
+        caps = []
+        for k, (name, s) in enumerate(zip(self.resources, self.scales, strict=True)):
+            cap = getattr(room, name)
+            if cap is None:
+                caps.append(sum(d[k] for d in self.demands.values()))
+            else:
+                caps.append(math.floor(cap * s + 1e-6))
+        return tuple(caps)
 
     @cached_property
     def tickets_scale(self) -> int:
@@ -158,8 +195,8 @@ def build_problem(
     desks = _desks(e)
     problem = Problem(
         name=est.name,
-        resources=("racks", "power_kw"),
-        resource_scale=(e.rack_scale, e.kw_scale),
+        resources=e.resources,
+        resource_scale=e.scales,
         sites=e.sites,
         rooms=rooms,
         workloads=workloads,
@@ -188,10 +225,7 @@ def _rooms(e: _Estate) -> tuple[Room, ...]:
         Room(
             id=r.id,
             site=e.site_ix[r.site],
-            capacity=(
-                math.floor(r.racks * e.rack_scale + 1e-6),
-                math.floor(r.power_kw * e.kw_scale + 1e-6),
-            ),
+            capacity=e.capacity(r),
             cost_open=pence(
                 e.annuity * r.annual_cost + (r.open_cost if r.status == "candidate" else 0)
             ),
@@ -236,10 +270,7 @@ def _workloads(
         workloads.append(
             Workload(
                 id=w.id,
-                demand=(
-                    math.ceil(w.racks * e.rack_scale - 1e-6),
-                    math.ceil(w.power_kw * e.kw_scale - 1e-6),
-                ),
+                demand=e.demands[w.id],
                 options=options,
                 zone=e.zone_ix[w.zone],
                 today=e.room_ix[w.room],

@@ -64,6 +64,20 @@ INF = math.inf
 
 # ----------------------------------------------------------------- arithmetic
 
+CAPACITIES = ("racks", "power_kw", "vcpu", "memory_gib", "storage_tib")
+"""Rule 2's resources (spec/inventory-format.md, spec/import.md): a room that leaves a
+compute one out (None) does not limit it."""
+
+
+def over_capacity(workloads: Sequence[Workload], room: Room) -> list[str]:
+    """The resources of which ``workloads`` together need more than ``room`` holds."""
+    return [
+        k
+        for k in CAPACITIES
+        if getattr(room, k) is not None
+        and sum(getattr(w, k) for w in workloads) > getattr(room, k) + EPS
+    ]
+
 
 def annuity(years: int, rate: float) -> float:
     return sum((1 + rate) ** -y for y in range(1, years + 1))
@@ -181,7 +195,7 @@ class Rules:
         zone = self.zone[w.zone]
         if not set(zone.requires) <= set(r.accreditations):
             return "3 accreditation"
-        if w.racks > r.racks + EPS or w.power_kw > r.power_kw + EPS:
+        if over_capacity([w], r):
             return "2 capacity"
         for u in w.users:
             ms = self.latency(zone.networks, u, r.site)
@@ -282,9 +296,7 @@ class Rules:
         ws = self.inv.workloads
         for r in self.inv.rooms:
             inside = [w for w in ws if where[w.id].id == r.id]
-            if sum(w.racks for w in inside) > r.racks + EPS:
-                return False
-            if sum(w.power_kw for w in inside) > r.power_kw + EPS:
+            if over_capacity(inside, r):
                 return False
             zones = {w.zone for w in inside}
             if any(self.zones_conflict(a, b) for a in zones for b in zones):
@@ -356,10 +368,7 @@ class Rules:
                 out.append(f"{why}: {w.id} in {room_of[w.id]}")
         for r in self.inv.rooms:
             inside = [w for w in ws if room_of[w.id] == r.id]
-            if sum(w.racks for w in inside) > r.racks + EPS:
-                out.append(f"2 racks: {r.id}")
-            if sum(w.power_kw for w in inside) > r.power_kw + EPS:
-                out.append(f"2 power: {r.id}")
+            out.extend(f"2 {k}: {r.id}" for k in over_capacity(inside, r))
             for a, b in itertools.combinations(inside, 2):
                 if self.zones_conflict(a.zone, b.zone):
                     out.append(f"4 separation: {r.id} hosts {a.zone} and {b.zone}")
@@ -440,8 +449,7 @@ def brute_force(
         return best, arg
 
     completion_cache: dict[frozenset[str], tuple[float, list[frozenset[str]]]] = {}
-    racks = {r.id: 0.0 for r in rooms}
-    power = {r.id: 0.0 for r in rooms}
+    inside: dict[str, list[Workload]] = {r.id: [] for r in rooms}
     zones: dict[str, dict[str, int]] = {r.id: {} for r in rooms}
     placed: list[Room] = []
     best = INF
@@ -470,7 +478,7 @@ def brute_force(
             return
         w = ws[i]
         for r in opts[i]:
-            if racks[r.id] + w.racks > r.racks + EPS or power[r.id] + w.power_kw > r.power_kw + EPS:
+            if over_capacity([*inside[r.id], w], r):
                 continue
             if any(rules.zones_conflict(w.zone, z) for z in zones[r.id]):
                 continue
@@ -482,8 +490,7 @@ def brute_force(
                 for j in range(i)
             ):
                 continue
-            racks[r.id] += w.racks
-            power[r.id] += w.power_kw
+            inside[r.id].append(w)
             zones[r.id][w.zone] = zones[r.id].get(w.zone, 0) + 1
             placed.append(r)
             dfs(
@@ -495,8 +502,7 @@ def brute_force(
             zones[r.id][w.zone] -= 1
             if not zones[r.id][w.zone]:
                 del zones[r.id][w.zone]
-            racks[r.id] -= w.racks
-            power[r.id] -= w.power_kw
+            inside[r.id].pop()
 
     leaves: list[tuple[float, dict[str, str], list[frozenset[str]]]] = []
     dfs(0, 0.0, 0.0)
@@ -594,6 +600,29 @@ def random_case(seed: int, edges: frozenset[str] = frozenset(), attempts: int = 
         if loaded.ok:
             return case
     raise AssertionError(f"no valid estate drawn for seed {seed}")
+
+
+def _with_compute(
+    rng: random.Random, rooms: list[Room], workloads: list[Workload]
+) -> tuple[list[Room], list[Workload]]:
+    """Half the estates also need vCPU and memory (spec/import.md): each workload some,
+    each room today's use plus a little or, now and then, no limit (a room without
+    the field). Its own random stream, so the rest of the draw is what it always was."""
+    if rng.random() < 0.5:
+        return rooms, workloads
+    workloads = [
+        w.model_copy(update={"vcpu": rng.randint(1, 16), "memory_gib": rng.choice((4, 8, 16, 32))})
+        for w in workloads
+    ]
+    limited = []
+    for r in rooms:
+        here = [w for w in workloads if w.room == r.id]
+        update: dict[str, float] = {}
+        for k, slack in (("vcpu", 12), ("memory_gib", 24)):
+            if rng.random() < 0.8:
+                update[k] = sum(getattr(w, k) for w in here) + rng.randint(0, slack)
+        limited.append(r.model_copy(update=update))
+    return limited, workloads
 
 
 def _draw(rng: random.Random, seed: int, edges: frozenset[str]) -> Case | None:
@@ -782,6 +811,7 @@ def _draw(rng: random.Random, seed: int, edges: frozenset[str]) -> Case | None:
         w.model_copy(update={"depends_on": deps[k], "distinct_site_from": dr[k]})
         for k, w in enumerate(workloads)
     ]
+    rooms, workloads = _with_compute(random.Random(seed * 7 + 1), rooms, workloads)
 
     n_desk = rng.randint(1, 3)
     closure_share = 3.0 if "idle-desk" in edges else 0.9

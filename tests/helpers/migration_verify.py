@@ -21,6 +21,9 @@ from typing import Any
 
 from planner.inventory.items import Inventory
 
+CAPACITIES = ("racks", "power_kw", "vcpu", "memory_gib", "storage_tib")
+"""Rule 2's resources; a room without a compute one (None) does not limit it."""
+
 EPS = 1e-9
 EARTH_KM = 6371.0088
 
@@ -150,15 +153,14 @@ def state_problems(
 ) -> list[str]:
     """Rules 1-7 for one state of the estate."""
     out: list[str] = []
-    racks: dict[str, float] = defaultdict(float)
-    power: dict[str, float] = defaultdict(float)
+    used: dict[tuple[str, str], float] = defaultdict(float)
     zones: dict[str, set[str]] = defaultdict(set)
     for w in inv.workloads:
         r = where[w.id]
         if r not in rooms_open:
             out.append(f"{w.id} is in {r}, which is not open")
-        racks[r] += w.racks
-        power[r] += w.power_kw
+        for k in CAPACITIES:
+            used[(r, k)] += getattr(w, k)
         zones[r].add(w.zone)
         missing = set(inv.zone[w.zone].requires) - set(inv.room[r].accreditations)
         if missing:
@@ -184,13 +186,10 @@ def state_problems(
                 inv.estate.dr_min_distance_km
             ):
                 out.append(f"{w.id} and {peer} are closer than dr_min_distance_km")
-    for r in racks:
-        room = inv.room[r]
-        if racks[r] > room.racks + EPS or power[r] > room.power_kw + EPS:
-            out.append(
-                f"room {r} holds {racks[r]:g} racks / {power[r]:g} kW, "
-                f"capacity {room.racks:g} / {room.power_kw:g}"
-            )
+    for (r, k), amount in used.items():
+        cap = getattr(inv.room[r], k)
+        if cap is not None and amount > cap + EPS:
+            out.append(f"room {r} holds {amount:g} {k}, capacity {cap:g}")
     conflicts = conflicting_zones(inv)
     for r, zs in zones.items():
         for z1 in zs:

@@ -71,7 +71,7 @@ def _room_row(r: dict[str, Any]) -> str:
         f"<td>{badge(DECISION_WORDS[d], DECISION_BADGE[d])}"
         + (f'<div class="sub">{e(when)}</div>' if when else "")
         + "</td>"
-        f'<td class="num">{e(_racks(r))}</td><td>{_zones(r)}</td>'
+        f'<td class="num">{e(_racks(r))}{_compute(r)}</td><td>{_zones(r)}</td>'
         f"<td>{ids(r.get('accreditations') or [])}</td>"
         f"{money(r.get('annual_cost'))}"
         f'<td class="reason">{e(r.get("reason") or "")}</td></tr>'
@@ -90,6 +90,25 @@ def _racks(r: dict[str, Any]) -> str:
     if cap is not None:
         racks += f" of {fmt.num(cap)}"
     return racks
+
+
+COMPUTE_WORDS = (("vcpu", "vCPU"), ("memory_gib", "GiB memory"), ("storage_tib", "TiB storage"))
+"""The compute resources a plan may give for a room, and how the table names them."""
+
+
+def _compute(r: dict[str, Any]) -> str:
+    """One line per compute resource the plan gives: '120 → 340 of 400 vCPU' ('no
+    limit' where the room does not limit it); '' without compute."""
+    lines = []
+    for k, unit in COMPUTE_WORDS:
+        if f"{k}_used_before" not in r:
+            continue
+        before, after = r.get(f"{k}_used_before"), r.get(f"{k}_used_after")
+        cap = r.get(k)
+        text = f"{fmt.num(before)} → {fmt.num(after)}"
+        text += f" of {fmt.num(cap)} {unit}" if cap is not None else f" {unit} (no limit)"
+        lines.append(f'<div class="sub">{e(text)}</div>')
+    return "".join(lines)
 
 
 def _zones(r: dict[str, Any]) -> str:
