@@ -247,6 +247,14 @@ class InfeasibleSolver(_Part):
     schedule_wall_s: Number | None = _opt("null")
 
 
+class Peak(_Part):
+    """The month a room's workloads use most of one compute resource during the migration."""
+
+    resource: Literal["vcpu", "memory_gib", "storage_tib"] = _core("the resource")
+    month: Month = _core("the first month of greatest use (each month after its moves)")
+    used: Number = _core("what its workloads use then")
+
+
 class Room(_Part):
     """A machine room, existing or candidate, and what the plan does with it."""
 
@@ -275,6 +283,7 @@ class Room(_Part):
     )
     storage_tib_used_before: Number = _opt("storage used today, TiB; with compute only")
     storage_tib_used_after: Number = _opt("storage used in the target, TiB; with compute only")
+    peaks: list[Peak] = _opt("per compute resource, its month of greatest use; with compute only")
     zones_before: list[Text] = _ext("zones of its workloads today")
     zones_after: list[Text] = _ext("zones of its workloads in the target estate")
     accreditations: list[Text] = _ext("its accreditations")

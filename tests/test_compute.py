@@ -124,6 +124,8 @@ def test_compute_binds_month_by_month(tmp_path: Path) -> None:
     assert moves["wb"] >= "2027-08", moves
     assert moves["wa"] >= moves["wb"], moves
     assert verify_months(loaded.inventory, plan) == []
+    rb = next(r for r in plan["rooms"] if r["id"] == "rb")
+    assert rb["peaks"] == [{"resource": "vcpu", "month": "2027-04", "used": 12}]  # full today
     # without the vCPU limit wa moves at once (ra closes earlier), wb still waits
     free = variant(doc, "rooms", "rb", vcpu=None)
     loaded, result = run(free, tmp_path / "free")
@@ -141,6 +143,16 @@ def test_the_checker_finds_compute_over_capacity(tmp_path: Path) -> None:
     report = check_plan(loaded, plan)
     assert not report.ok
     assert any("rb" in v.render() and "vCPU" in v.render() for v in report.violations)
+
+
+def test_the_checker_recomputes_the_peaks(tmp_path: Path) -> None:
+    loaded, result = run(two_rooms(vcpu=20), tmp_path)
+    plan = copy.deepcopy(result.plan)
+    rb = next(r for r in plan["rooms"] if r["id"] == "rb")
+    assert rb["peaks"][0] == {"resource": "vcpu", "month": "2027-04", "used": 20}
+    rb["peaks"][0]["used"] = 19
+    report = check_plan(loaded, plan)
+    assert any("peaks at 20 vcpu in 2027-04" in v.render() for v in report.violations)
 
 
 def test_validate_requires_today_to_fit(tmp_path: Path) -> None:
@@ -198,7 +210,7 @@ def test_reports_show_each_rooms_compute_before_and_after(tmp_path: Path) -> Non
     _, result = run(two_rooms(vcpu=20, memory_gib=80), tmp_path)
     files = render_reports(result.plan)
     page = files["report.html"].decode()
-    assert "10 → 20 of 20 vCPU" in page
+    assert "10 → 20 of 20 vCPU; most 20 in Apr 2027" in page
     assert "40 → 80 of 80 GiB memory" in page
     sheet = load_workbook(io.BytesIO(files["plan.xlsx"]), read_only=True)["rooms"]
     header = next(sheet.iter_rows(values_only=True))

@@ -15,6 +15,7 @@ from fractions import Fraction
 
 from planner.checker.amounts import PENNY, money_ok, num, q
 from planner.checker.context import Ctx
+from planner.checker.facts import COMPUTE_FIELDS
 from planner.checker.rules import Finding, state_findings
 
 
@@ -299,6 +300,40 @@ def check_states(ctx: Ctx) -> None:
         )
 
 
+def check_peaks(ctx: Ctx) -> None:
+    """rooms[].peaks (opt): for each compute resource, the first month in which the room's
+    workloads use most of it (each month's state after its moves), and that use, exactly."""
+    wanted = {
+        (room_id, p.get("resource")): p
+        for room_id, entry in ctx.room_entry.items()
+        for p in entry.get("peaks") or []
+    }
+    if not wanted:
+        return
+    best: dict[tuple[str, str], tuple[int, Fraction]] = {}
+    resources = {resource for _, resource in wanted}
+    for m in range(ctx.T):
+        use: dict[tuple[str, str], Fraction] = defaultdict(Fraction)
+        for w_id, room_id in ctx.placement_at(m).items():
+            for resource in resources:
+                use[(room_id, resource)] += q(getattr(ctx.inv.workload[w_id], resource, 0))
+        for key in wanted:
+            if key not in best or use[key] > best[key][1]:
+                best[key] = (m, use[key])
+    for (room_id, resource), peak in wanted.items():
+        if resource not in COMPUTE_FIELDS:
+            ctx.add("8", (room_id, "peaks"), f"room '{room_id}' peaks name '{resource}'")
+            continue
+        m, used = best[(room_id, resource)]
+        if peak.get("month") != ctx.month_label(m) or q(peak.get("used", -1)) != used:
+            ctx.add(
+                "8",
+                (room_id, "peaks", resource),
+                f"room '{room_id}' peaks at {num(used)} {resource} in {ctx.month_label(m)}, "
+                f"not {peak.get('used')} in {peak.get('month')}",
+            )
+
+
 def check_move_groups(ctx: Ctx) -> None:
     """move_groups (ext): workloads that must move in the same month do."""
     groups = ctx.plan.get("move_groups")
@@ -335,3 +370,4 @@ def check_migration(ctx: Ctx) -> None:
     check_waves(ctx)
     check_rooms_months(ctx)
     check_states(ctx)
+    check_peaks(ctx)

@@ -157,6 +157,7 @@ def feasible_plan(
         zones_before[w.room].add(w.zone)
         zones_after[target.room_of[w.id]].add(w.zone)
     compute = compute_in(inv)
+    peaks = {k: tl.peak_use(k) for k in compute}
 
     rooms = []
     for r in inv.rooms:
@@ -185,6 +186,11 @@ def feasible_plan(
             entry[k] = getattr(r, k)
             entry[f"{k}_used_before"] = used[(r.id, k, "before")]
             entry[f"{k}_used_after"] = used[(r.id, k, "after")]
+        if compute:
+            entry["peaks"] = [
+                {"resource": k, "month": month(peaks[k][r.id][0]), "used": peaks[k][r.id][1] / 1000}
+                for k in compute
+            ]
         entry |= {
             "zones_before": sorted(zones_before[r.id]),
             "zones_after": sorted(zones_after[r.id]),

@@ -70,6 +70,30 @@ class Timeline:
             return w.room
         return self.target.room_of[workload_id]
 
+    def peak_use(self, resource: str) -> dict[str, tuple[int, int]]:
+        """Room -> (month, use) of the month its workloads use most of ``resource`` (in
+        thousandths; the first such month), over the months of the migration, each
+        month's state after its moves."""
+        use: dict[str, int] = {r.id: 0 for r in self.inv.rooms}
+        moves: dict[int, list[tuple[str, str, int]]] = {}
+        for w in self.inv.workloads:
+            amount = round(getattr(w, resource) * 1000)
+            use[w.room] += amount
+            t = self.schedule.move_month.get(w.id)
+            if t is not None:
+                moves.setdefault(t, []).append((w.room, self.target.room_of[w.id], amount))
+        peak = {rid: (0, -1) for rid in use}
+        for m in range(self.months):
+            changed = set(use) if m == 0 else set()
+            for src, dst, amount in moves.get(m, []):
+                use[src] -= amount
+                use[dst] += amount
+                changed |= {src, dst}
+            for rid in changed:
+                if use[rid] > peak[rid][1]:
+                    peak[rid] = (m, use[rid])
+        return peak
+
     # ----------------------------------------------------------------- desks
     @cached_property
     def desk_fte_before(self) -> dict[str, int]:

@@ -97,8 +97,9 @@ COMPUTE_WORDS = (("vcpu", "vCPU"), ("memory_gib", "GiB memory"), ("storage_tib",
 
 
 def _compute(r: dict[str, Any]) -> str:
-    """One line per compute resource the plan gives: '120 → 340 of 400 vCPU' ('no
-    limit' where the room does not limit it); '' without compute."""
+    """One line per compute resource the plan gives: '120 → 340 of 400 vCPU; most 400 in
+    Feb 2028' (before → after of capacity, 'no limit' where the room does not limit it,
+    and the month of greatest use during the migration); '' without compute."""
     lines = []
     for k, unit in COMPUTE_WORDS:
         if f"{k}_used_before" not in r:
@@ -107,6 +108,9 @@ def _compute(r: dict[str, Any]) -> str:
         cap = r.get(k)
         text = f"{fmt.num(before)} → {fmt.num(after)}"
         text += f" of {fmt.num(cap)} {unit}" if cap is not None else f" {unit} (no limit)"
+        peak = next((p for p in r.get("peaks") or [] if p.get("resource") == k), None)
+        if peak is not None:
+            text += f"; most {fmt.num(peak.get('used'))} in {fmt.month(peak.get('month'))}"
         lines.append(f'<div class="sub">{e(text)}</div>')
     return "".join(lines)
 
