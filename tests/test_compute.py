@@ -218,3 +218,20 @@ def test_reports_show_each_rooms_compute_before_and_after(tmp_path: Path) -> Non
     assert "Storage TiB" not in header
     _, result = run(two_rooms(), tmp_path / "unlimited")
     assert "20 vCPU (no limit)" in render_reports(result.plan)["report.html"].decode()
+
+
+def test_a_room_of_vms_is_shared_by_vcpu(tmp_path: Path) -> None:
+    """Imported VMs take no racks: room ra's GBP 100,000 is shared 3:1 by vCPU between
+    council c (30 vCPU) and district e (10 vCPU); the checker agrees to the penny."""
+    doc = base()
+    doc["organisations"].append({**doc["organisations"][0], "id": "e", "kind": "district"})
+    doc["rooms"] = [room("ra", "a", racks=0, power_kw=0)]
+    doc["workloads"] = [
+        workload("wc", "ra", racks=0, power_kw=0, vcpu=30),
+        workload("we", "ra", org="e", racks=0, power_kw=0, vcpu=10),
+    ]
+    loaded, result = run(doc, tmp_path)
+    checked(loaded, result.plan)
+    # the desk serves both, 1,000 tickets each: 2 FTE, GBP 70,000, half each
+    rooms_share = {o["id"]: o["baseline"] - 35_000 for o in result.plan["organisations"]}
+    assert rooms_share == pytest.approx({"c": 75_000, "e": 25_000})

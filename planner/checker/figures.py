@@ -19,6 +19,7 @@ from typing import Any
 from planner.checker.amounts import Key, Total, combine, gbp, money_ok, q
 from planner.checker.context import Ctx
 from planner.checker.rules import served_in_plan, served_today
+from planner.inventory.items import Workload
 
 FACTOR_TOLERANCE = Fraction(1, 10**6)
 """Annuity and discount factors are not money: they hold to 1e-6."""
@@ -96,11 +97,27 @@ class Figures:
         return combine((1, self.one_off), (1, self.annuity_of(self.planned)))
 
 
-def racks_by_room(ctx: Ctx, placement: dict[str, str]) -> dict[str, dict[str, Fraction]]:
-    """Room -> organisation -> racks of its workloads there."""
-    out: dict[str, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
+SHARE_BY = ("racks", "vcpu", "memory_gib", "storage_tib")
+"""docs/plan-format.md: a room's cost is shared by its workloads' racks; where they take
+no racks (imported VMs: racks 0), by vCPU, then memory, then storage; where none, it is
+its site owner's."""
+
+
+def room_weights(ctx: Ctx, placement: dict[str, str]) -> dict[str, dict[str, Fraction]]:
+    """Room -> organisation -> its workloads' amount there of the first resource of
+    :data:`SHARE_BY` of which the room's workloads use any ({} for an empty room)."""
+    inside: dict[str, list[Workload]] = defaultdict(list)
     for w in ctx.inv.workloads:
-        out[placement[w.id]][w.organisation] += q(w.racks)
+        inside[placement[w.id]].append(w)
+    out: dict[str, dict[str, Fraction]] = {}
+    for room_id, workloads in inside.items():
+        for resource in SHARE_BY:
+            weights: dict[str, Fraction] = defaultdict(Fraction)
+            for w in workloads:
+                weights[w.organisation] += q(getattr(w, resource))
+            if sum(weights.values(), Fraction(0)) > 0:
+                out[room_id] = weights
+                break
     return out
 
 
@@ -119,10 +136,10 @@ class Basis:
     """Desk -> the organisations it serves in the target estate."""
     owner_room: dict[str, str]
     owner_desk: dict[str, str]
-    racks_today: dict[str, dict[str, Fraction]]
-    """Room -> organisation -> racks of its workloads there today."""
-    racks_target: dict[str, dict[str, Fraction]]
-    """Room -> organisation -> racks of its workloads there in the target estate."""
+    weights_today: dict[str, dict[str, Fraction]]
+    """Room -> organisation -> what its share of the room is by, today (:func:`room_weights`)."""
+    weights_target: dict[str, dict[str, Fraction]]
+    """Room -> organisation -> likewise in the target estate."""
 
     @classmethod
     def of(cls, ctx: Ctx) -> Basis:
@@ -132,8 +149,8 @@ class Basis:
             served_in_plan=served_in_plan(ctx),
             owner_room={r.id: ctx.owner_of_site(r.site) for r in inv.rooms},
             owner_desk={d.id: ctx.owner_of_site(d.site) for d in inv.service_desks},
-            racks_today=racks_by_room(ctx, {w.id: w.room for w in inv.workloads}),
-            racks_target=racks_by_room(ctx, ctx.target),
+            weights_today=room_weights(ctx, {w.id: w.room for w in inv.workloads}),
+            weights_target=room_weights(ctx, ctx.target),
         )
 
 

@@ -29,12 +29,12 @@ def one_off_costs(ctx: Ctx, f: Figures, basis: Basis) -> None:
             cost, key = q(r.closure_cost), ("room closure", r.id)
             f.room_closure.add(cost, key)
             f.one_off_m[ctx.close_index(r.id) - 1].add(cost, key)
-            f.org_one_off.add(split(cost, basis.racks_today[r.id], owner), key)
+            f.org_one_off.add(split(cost, basis.weights_today.get(r.id, {}), owner), key)
         if r.status == "candidate" and decision == "open":
             cost, key = q(r.open_cost), ("room opening", r.id)
             f.room_opening.add(cost, key)
             f.one_off_m[ctx.open_index(r.id)].add(cost, key)
-            f.org_one_off.add(split(cost, basis.racks_target[r.id], owner), key)
+            f.org_one_off.add(split(cost, basis.weights_target.get(r.id, {}), owner), key)
     for d in inv.service_desks:
         if not ctx.desk_kept(d.id):
             cost, key = q(d.closure_cost), ("desk closure", d.id)

@@ -1,8 +1,9 @@
 """Steady costs: what the rooms and desks cost a year today and in the target estate, and
 month by month through the migration, with each organisation's share.
 
-A room's cost is shared by the racks of each organisation's workloads in it (all to
-its owner when empty); a desk's by the tickets of the organisations it serves.
+A room's cost is shared by the racks of each organisation's workloads in it (where they
+take no racks, by vCPU, memory, then storage: :data:`planner.checker.figures.SHARE_BY`;
+all to its owner when empty); a desk's by the tickets of the organisations it serves.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from planner.checker.figures import (
     Figures,
     desk_cost,
     desk_posts,
-    racks_by_room,
+    room_weights,
     split,
     tickets,
 )
@@ -43,10 +44,10 @@ def steady_costs(ctx: Ctx, f: Figures, basis: Basis) -> None:
         owner = basis.owner_room[r.id]
         if r.status == "existing":
             f.rooms_before.add(cost, key)
-            f.org_baseline.add(split(cost, basis.racks_today[r.id], owner), key)
+            f.org_baseline.add(split(cost, basis.weights_today.get(r.id, {}), owner), key)
         if ctx.room_open_in_plan(r):
             f.rooms_after.add(cost, key)
-            f.org_planned.add(split(cost, basis.racks_target[r.id], owner), key)
+            f.org_planned.add(split(cost, basis.weights_target.get(r.id, {}), owner), key)
     for d in inv.service_desks:
         key, owner = ("desk", d.id), basis.owner_desk[d.id]
         before = desk_cost(ctx, d.id, f.fte_before[d.id])
@@ -114,12 +115,12 @@ def _month(
     inv = ctx.inv
     planned = Total()
     parts: Parts = []
-    racks_m = racks_by_room(ctx, ctx.placement_at(m))
+    weights_m = room_weights(ctx, ctx.placement_at(m))
     for r, is_open in zip(inv.rooms, rooms_open, strict=True):
         if is_open:
             cost, key = q(r.annual_cost) / 12, ("room", r.id)
             planned.add(cost, key)
-            parts.append((split(cost, racks_m.get(r.id, {}), basis.owner_room[r.id]), (key,)))
+            parts.append((split(cost, weights_m.get(r.id, {}), basis.owner_room[r.id]), (key,)))
     served_m = ctx.served_at(m)
     for d, is_open in zip(inv.service_desks, desks_open, strict=True):
         if not is_open:

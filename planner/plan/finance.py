@@ -14,25 +14,27 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from planner.inventory.items import Inventory
+from planner.inventory.items import Inventory, Workload
 from planner.plan.timeline import Timeline, desk_fte
 from planner.target import annuity_factor
 
 ALLOCATION = (
-    "rooms by the racks of the workloads in them (an empty room: its site's owner); "
+    "rooms by the racks of the workloads in them (where they take none, by vCPU, then "
+    "memory, then storage; an empty room: its site's owner); "
     "desks by the tickets of the organisations they serve (an idle desk: its site's owner); "
     "moves to the workload's owner; closures by today's use, openings by planned use"
 )
 
 
 def _share(weights: dict[str, float], amount: float, fallback: str, out: dict[str, float]) -> None:
-    """Add ``amount`` to ``out`` split in proportion to ``weights`` (equal if all zero)."""
-    if not weights:
+    """Add ``amount`` to ``out`` split in proportion to ``weights`` (all to ``fallback``
+    when they are none or all zero: an empty room or a desk serving no tickets)."""
+    total = sum(weights.values())
+    if total <= 0:
         out[fallback] += amount
         return
-    total = sum(weights.values())
     for org, wgt in weights.items():
-        out[org] += amount * (wgt / total if total > 0 else 1 / len(weights))
+        out[org] += amount * wgt / total
 
 
 def _room_owner(inv: Inventory, room_id: str) -> str:
@@ -43,11 +45,25 @@ def _desk_owner(inv: Inventory, desk_id: str) -> str:
     return inv.site[inv.desk[desk_id].site].organisation
 
 
+SHARE_BY = ("racks", "vcpu", "memory_gib", "storage_tib")
+"""What a room's cost is shared by (docs/plan-format.md): its workloads' racks; where
+they take none (imported VMs carry racks 0), the first of vCPU, memory and storage of
+which they take any."""
+
+
 def _room_weights(inv: Inventory, placement: dict[str, str]) -> dict[str, dict[str, float]]:
-    """room -> organisation -> racks of its workloads there."""
-    out: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    """room -> organisation -> its workloads' amount there of the room's sharing
+    resource (the first of :data:`SHARE_BY` its workloads take any of)."""
+    inside: dict[str, list[Workload]] = defaultdict(list)
     for w in inv.workloads:
-        out[placement[w.id]][w.organisation] += w.racks
+        inside[placement[w.id]].append(w)
+    out: dict[str, dict[str, float]] = {}
+    for room_id, workloads in inside.items():
+        resource = next((k for k in SHARE_BY if any(getattr(w, k) > 0 for w in workloads)), "racks")
+        weights: dict[str, float] = defaultdict(float)
+        for w in workloads:
+            weights[w.organisation] += getattr(w, resource)
+        out[room_id] = weights
     return out
 
 
