@@ -7,6 +7,7 @@ from planner.cli.commands import (  # noqa: F401
     diff,
     generate,
     graph,
+    import_,
     optimise,
     report,
     schema,

@@ -1,5 +1,6 @@
 """`planner bench sscflp FILE...` and `planner bench estates`: solve benchmarks, one
-subprocess per instance, and write a CSV of the results.
+subprocess per instance, and write a CSV of the results; `planner bench import`: time
+the RVTools import on a synthetic export.
 
 Exit codes: 0 every result is possible; 1 a result is impossible against a
 proven optimum (below it beyond rounding, a bound above it, 'optimal' at a
@@ -10,6 +11,7 @@ failed to run; 2 invalid input or usage.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import typer
@@ -17,6 +19,7 @@ from rich.live import Live
 from rich.markup import escape
 from rich.table import Table
 
+from planner.bench.imports import measure, prepare
 from planner.bench.run import Job, Row, run_jobs, write_csv
 from planner.cli.app import app
 from planner.cli.common import EXIT_VIOLATIONS, console, err, fail, is_terminal
@@ -245,6 +248,61 @@ def _cells(row: Row) -> list[str]:
         c["wall_s"],
         c["peak_mb"],
     ]
+
+
+@bench_app.command("import")
+def import_export(
+    vms: int = typer.Option(20_000, "--vms", min=1, max=1_000_000, help="VMs in the export."),
+    hosts: int = typer.Option(200, "--hosts", min=1, max=100_000, help="ESXi hosts."),
+    vcenters: int = typer.Option(2, "--vcenters", min=1, max=20, help="vCenters: one export each."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the synthetic export."),
+    form: str = typer.Option("xlsx", "--form", help="xlsx (workbooks) or csv (folders of tabs)."),
+    runs: int = typer.Option(3, "--runs", "-n", min=1, max=20, help="Imports to time."),
+    keep: Path | None = typer.Option(
+        None, "--keep", help="Write the export, base, mapping and estate here and keep them."
+    ),
+) -> None:
+    """Time `planner import rvtools` on a synthetic RVTools export.
+
+    Writes one export per vCenter (real RVTools 4.x sheets and headers, templates,
+    powered-off VMs, names repeated across vCenters), a base estate and a mapping,
+    then runs the import --runs times, each in its own process, and prints each
+    run's wall time and peak memory (the operating system's figures for the whole
+    command) and their median. Exit 1 if an import fails.
+
+    Example:  planner bench import --vms 20000 --hosts 200 --form xlsx
+    """
+    if form not in ("xlsx", "csv"):
+        fail(f"--form is xlsx or csv, not {form!r}")
+    with tempfile.TemporaryDirectory(prefix="planner-bench-import-") as scratch:
+        where = keep if keep is not None else Path(scratch)
+        try:
+            prepared = prepare(where, vms=vms, hosts=hosts, vcenters=vcenters, seed=seed, form=form)
+        except OSError as exc:
+            fail(f"cannot write {where}: {exc.strerror or exc}")
+        console.print(
+            f"export: {vms:,} VMs, {hosts:,} hosts, {vcenters} vCenter(s) as {form} in {where}",
+            markup=False,
+        )
+        done = []
+        for k in range(runs):
+            run = measure(prepared)
+            if run.exit_code != 0:
+                err.print(escape(run.output.strip()))
+                err.print(f"[bold red]import failed[/] with exit {run.exit_code}")
+                raise typer.Exit(EXIT_VIOLATIONS)
+            done.append(run)
+            console.print(
+                f"run {k + 1}: {run.wall_s:.2f} s, peak {run.peak_mb:.0f} MB", markup=False
+            )
+    walls = sorted(r.wall_s for r in done)
+    peaks = sorted(r.peak_mb for r in done)
+    console.print(
+        f"median of {runs}: {walls[len(walls) // 2]:.2f} s, peak {peaks[len(peaks) // 2]:.0f} MB "
+        f"(min {walls[0]:.2f} s, max {walls[-1]:.2f} s)",
+        markup=False,
+    )
+    console.print(done[-1].output.strip().splitlines()[-1] if done[-1].output.strip() else "")
 
 
 def _run(jobs: list[Job], out: Path | None, *, title: str) -> None:
