@@ -235,3 +235,22 @@ def test_a_room_of_vms_is_shared_by_vcpu(tmp_path: Path) -> None:
     # the desk serves both, 1,000 tickets each: 2 FTE, GBP 70,000, half each
     rooms_share = {o["id"]: o["baseline"] - 35_000 for o in result.plan["organisations"]}
     assert rooms_share == pytest.approx({"c": 75_000, "e": 25_000})
+
+
+def test_a_room_of_kit_and_vms_is_shared_half_by_racks_half_by_vcpu(tmp_path: Path) -> None:
+    """Council c and district e each have one rack of kit in ra, and VMs of 30 and 10
+    vCPU: racks shares 1/2 and 1/2, vCPU shares 3/4 and 1/4, so c pays 5/8 of the
+    room's GBP 100,000 and e 3/8."""
+    doc = base()
+    doc["organisations"].append({**doc["organisations"][0], "id": "e", "kind": "district"})
+    doc["rooms"] = [room("ra", "a")]
+    doc["workloads"] = [
+        workload("kit-c", "ra"),
+        workload("kit-e", "ra", org="e"),
+        workload("vm-c", "ra", racks=0, power_kw=0, vcpu=30),
+        workload("vm-e", "ra", org="e", racks=0, power_kw=0, vcpu=10),
+    ]
+    loaded, result = run(doc, tmp_path)
+    checked(loaded, result.plan)
+    rooms_share = {o["id"]: o["baseline"] - 35_000 for o in result.plan["organisations"]}
+    assert rooms_share == pytest.approx({"c": 62_500, "e": 37_500})

@@ -19,7 +19,6 @@ from typing import Any
 from planner.checker.amounts import Key, Total, combine, gbp, money_ok, q
 from planner.checker.context import Ctx
 from planner.checker.rules import served_in_plan, served_today
-from planner.inventory.items import Workload
 
 FACTOR_TOLERANCE = Fraction(1, 10**6)
 """Annuity and discount factors are not money: they hold to 1e-6."""
@@ -97,26 +96,30 @@ class Figures:
         return combine((1, self.one_off), (1, self.annuity_of(self.planned)))
 
 
-SHARE_BY = ("racks", "vcpu", "memory_gib", "storage_tib")
-"""docs/plan-format.md: a room's cost is shared by its workloads' racks; where they take
-no racks (imported VMs: racks 0), by vCPU, then memory, then storage; where none, it is
-its site owner's."""
-
-
 def room_weights(ctx: Ctx, placement: dict[str, str]) -> dict[str, dict[str, Fraction]]:
-    """Room -> organisation -> its workloads' amount there of the first resource of
-    :data:`SHARE_BY` of which the room's workloads use any ({} for an empty room)."""
-    inside: dict[str, list[Workload]] = defaultdict(list)
+    """Room -> organisation -> its weight in the room's cost (docs/plan-format.md, "Cost
+    allocation"): racks where the room's workloads take racks but no vCPU; vCPU where
+    they take vCPU but no racks; where they take both, the mean of each organisation's
+    share of the racks and of the vCPU; where neither, memory, else storage; no entry
+    (the site owner pays) where none of these."""
+    use: dict[tuple[str, str], dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
     for w in ctx.inv.workloads:
-        inside[placement[w.id]].append(w)
+        for resource in ("racks", "vcpu", "memory_gib", "storage_tib"):
+            use[(placement[w.id], resource)][w.organisation] += q(getattr(w, resource))
     out: dict[str, dict[str, Fraction]] = {}
-    for room_id, workloads in inside.items():
-        for resource in SHARE_BY:
-            weights: dict[str, Fraction] = defaultdict(Fraction)
-            for w in workloads:
-                weights[w.organisation] += q(getattr(w, resource))
-            if sum(weights.values(), Fraction(0)) > 0:
-                out[room_id] = weights
+    for room_id in {placement[w.id] for w in ctx.inv.workloads}:
+        total = {k: sum(use[(room_id, k)].values(), Fraction(0)) for k in ("racks", "vcpu")}
+        if total["racks"] > 0 and total["vcpu"] > 0:
+            orgs = set(use[(room_id, "racks")]) | set(use[(room_id, "vcpu")])
+            out[room_id] = {
+                o: (use[(room_id, "racks")][o] / total["racks"]) / 2
+                + (use[(room_id, "vcpu")][o] / total["vcpu"]) / 2
+                for o in orgs
+            }
+            continue
+        for resource in ("racks", "vcpu", "memory_gib", "storage_tib"):
+            if sum(use[(room_id, resource)].values(), Fraction(0)) > 0:
+                out[room_id] = use[(room_id, resource)]
                 break
     return out
 

@@ -1,9 +1,9 @@
 """Steady costs: what the rooms and desks cost a year today and in the target estate, and
 month by month through the migration, with each organisation's share.
 
-A room's cost is shared by the racks of each organisation's workloads in it (where they
-take no racks, by vCPU, memory, then storage: :data:`planner.checker.figures.SHARE_BY`;
-all to its owner when empty); a desk's by the tickets of the organisations it serves.
+A room's cost is shared by the racks and vCPU of each organisation's workloads in it
+(:func:`planner.checker.figures.room_weights`; all to its owner when empty); a desk's
+by the tickets of the organisations it serves.
 """
 
 from __future__ import annotations

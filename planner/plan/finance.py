@@ -19,8 +19,9 @@ from planner.plan.timeline import Timeline, desk_fte
 from planner.target import annuity_factor
 
 ALLOCATION = (
-    "rooms by the racks of the workloads in them (where they take none, by vCPU, then "
-    "memory, then storage; an empty room: its site's owner); "
+    "rooms by the racks of the workloads in them, by their vCPU where they take no racks, "
+    "and by the mean of both shares where they take both (else memory, then storage; an "
+    "empty room: its site's owner); "
     "desks by the tickets of the organisations they serve (an idle desk: its site's owner); "
     "moves to the workload's owner; closures by today's use, openings by planned use"
 )
@@ -45,26 +46,39 @@ def _desk_owner(inv: Inventory, desk_id: str) -> str:
     return inv.site[inv.desk[desk_id].site].organisation
 
 
-SHARE_BY = ("racks", "vcpu", "memory_gib", "storage_tib")
-"""What a room's cost is shared by (docs/plan-format.md): its workloads' racks; where
-they take none (imported VMs carry racks 0), the first of vCPU, memory and storage of
-which they take any."""
-
-
 def _room_weights(inv: Inventory, placement: dict[str, str]) -> dict[str, dict[str, float]]:
-    """room -> organisation -> its workloads' amount there of the room's sharing
-    resource (the first of :data:`SHARE_BY` its workloads take any of)."""
+    """room -> organisation -> its weight in the room's cost (docs/plan-format.md):
+
+    * its workloads' racks there, when they take racks and no vCPU (physical kit);
+    * its vCPU there, when they take vCPU and no racks (VMs);
+    * the mean of its share of the racks and its share of the vCPU, when they take both;
+    * else its memory, else its storage ({} weights: the site owner pays).
+    """
     inside: dict[str, list[Workload]] = defaultdict(list)
     for w in inv.workloads:
         inside[placement[w.id]].append(w)
     out: dict[str, dict[str, float]] = {}
     for room_id, workloads in inside.items():
-        resource = next((k for k in SHARE_BY if any(getattr(w, k) > 0 for w in workloads)), "racks")
-        weights: dict[str, float] = defaultdict(float)
-        for w in workloads:
-            weights[w.organisation] += getattr(w, resource)
-        out[room_id] = weights
+        used = {k: _use(workloads, k) for k in ("racks", "vcpu", "memory_gib", "storage_tib")}
+        bases = [k for k in ("racks", "vcpu") if sum(used[k].values()) > 0]
+        bases = bases or [k for k in ("memory_gib", "storage_tib") if sum(used[k].values()) > 0][:1]
+        if len(bases) == 2:
+            totals = {k: sum(used[k].values()) for k in bases}
+            orgs = set(used["racks"]) | set(used["vcpu"])
+            out[room_id] = {
+                o: sum(used[k].get(o, 0.0) / totals[k] for k in bases) / 2 for o in orgs
+            }
+        elif bases:
+            out[room_id] = used[bases[0]]
     return out
+
+
+def _use(workloads: list[Workload], resource: str) -> dict[str, float]:
+    """Organisation -> what its workloads among ``workloads`` take of ``resource``."""
+    use: dict[str, float] = defaultdict(float)
+    for w in workloads:
+        use[w.organisation] += getattr(w, resource)
+    return use
 
 
 def _desk_weights(inv: Inventory, desk_of: dict[str, str]) -> dict[str, dict[str, float]]:
