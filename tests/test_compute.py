@@ -212,6 +212,7 @@ def test_reports_show_each_rooms_compute_before_and_after(tmp_path: Path) -> Non
     page = files["report.html"].decode()
     assert "10 → 20 of 20 vCPU; most 20 in Apr 2027" in page
     assert "40 → 80 of 80 GiB memory" in page
+    assert "10 → 20 of 20 vCPU; most 20 in Apr 2027" in files["summary.md"].decode()
     sheet = load_workbook(io.BytesIO(files["plan.xlsx"]), read_only=True)["rooms"]
     header = next(sheet.iter_rows(values_only=True))
     assert "vCPU used after" in header

@@ -16,6 +16,7 @@ from planner.reports.fmt import md
 from planner.reports.plan import Plan, PlanView, month_index
 from planner.reports.wording import (
     DECISION_WORDS,
+    compute_use,
     headline_rows,
     month_span,
     npv_label,
@@ -260,11 +261,22 @@ def _md_rooms(v: PlanView) -> list[str]:
         elif r["decision"] == "open":
             when = "from " + fmt.month(r.get("open_month"))
         rows.append([md(r["id"]), DECISION_WORDS[r["decision"]], when, md(r.get("reason") or "")])
+    compute = [[md(r["id"]), md("; ".join(compute_use(r)))] for r in v.rooms if compute_use(r)]
     return [
         "## Machine rooms",
         "",
         *_table(["Room", "Decision", "When", "Main reason"], rows, "llll"),
         "",
+        *(
+            [
+                "Compute, today → in the plan, of each room's capacity, and its busiest month:",
+                "",
+                *_table(["Room", "vCPU, memory, storage"], compute, "ll"),
+                "",
+            ]
+            if compute
+            else []
+        ),
     ]
 
 

@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from planner.reports import fmt
 from planner.reports.plan import PlanView
 
 DECISION_WORDS = {"keep": "keep", "close": "close", "open": "open (new)", "unused": "not used"}
+
+COMPUTE_WORDS = (("vcpu", "vCPU"), ("memory_gib", "GiB memory"), ("storage_tib", "TiB storage"))
+"""The compute resources a plan may give for a room, and how the reports name them."""
+
+
+def compute_use(r: dict[str, Any]) -> list[str]:
+    """A room's compute, one line per resource the plan gives: '120 → 340 of 400 vCPU;
+    most 400 in Feb 2028' (before → after, of its capacity or '(no limit)', and its
+    month of greatest use during the migration); [] when the plan gives none."""
+    lines = []
+    for k, unit in COMPUTE_WORDS:
+        if f"{k}_used_before" not in r:
+            continue
+        text = f"{fmt.num(r.get(f'{k}_used_before'))} → {fmt.num(r.get(f'{k}_used_after'))}"
+        cap = r.get(k)
+        text += f" of {fmt.num(cap)} {unit}" if cap is not None else f" {unit} (no limit)"
+        peak = next((p for p in r.get("peaks") or [] if p.get("resource") == k), None)
+        if peak is not None:
+            text += f"; most {fmt.num(peak.get('used'))} in {fmt.month(peak.get('month'))}"
+        lines.append(text)
+    return lines
 
 
 def headline_rows(v: PlanView) -> list[tuple[str, str, str, str]]:

@@ -7,7 +7,7 @@ from typing import Any
 from planner.reports import fmt, svg
 from planner.reports.markup import DECISION_BADGE, badge, e, ids, money, num_cell, table
 from planner.reports.plan import PlanView
-from planner.reports.wording import DECISION_WORDS, headline_rows
+from planner.reports.wording import DECISION_WORDS, compute_use, headline_rows
 
 
 def rooms(v: PlanView) -> str:
@@ -92,27 +92,9 @@ def _racks(r: dict[str, Any]) -> str:
     return racks
 
 
-COMPUTE_WORDS = (("vcpu", "vCPU"), ("memory_gib", "GiB memory"), ("storage_tib", "TiB storage"))
-"""The compute resources a plan may give for a room, and how the table names them."""
-
-
 def _compute(r: dict[str, Any]) -> str:
-    """One line per compute resource the plan gives: '120 → 340 of 400 vCPU; most 400 in
-    Feb 2028' (before → after of capacity, 'no limit' where the room does not limit it,
-    and the month of greatest use during the migration); '' without compute."""
-    lines = []
-    for k, unit in COMPUTE_WORDS:
-        if f"{k}_used_before" not in r:
-            continue
-        before, after = r.get(f"{k}_used_before"), r.get(f"{k}_used_after")
-        cap = r.get(k)
-        text = f"{fmt.num(before)} → {fmt.num(after)}"
-        text += f" of {fmt.num(cap)} {unit}" if cap is not None else f" {unit} (no limit)"
-        peak = next((p for p in r.get("peaks") or [] if p.get("resource") == k), None)
-        if peak is not None:
-            text += f"; most {fmt.num(peak.get('used'))} in {fmt.month(peak.get('month'))}"
-        lines.append(f'<div class="sub">{e(text)}</div>')
-    return "".join(lines)
+    """One line per compute resource the plan gives (:func:`compute_use`); '' without."""
+    return "".join(f'<div class="sub">{e(text)}</div>' for text in compute_use(r))
 
 
 def _zones(r: dict[str, Any]) -> str:
