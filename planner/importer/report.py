@@ -98,15 +98,20 @@ def _summary(o: Outcome, command: str) -> str:
 def _exports(o: Outcome) -> str:
     out = ["## Exports\n"]
     placed = Counter(p.vm.export for p in o.placement.placed)
+    off = Counter(
+        p.vm.export
+        for p in o.placement.placed
+        if p.vm.powerstate.replace(" ", "").lower() != "poweredon"
+    )
     skipped: dict[int, Counter[str]] = defaultdict(Counter)
     for s in o.placement.skipped:
         skipped[s.vm.export][REASONS[s.reason]] += 1
     for export in o.exports:
-        out.append(_export(export, placed[export.index], skipped[export.index]))
+        out.append(_export(export, placed[export.index], off[export.index], skipped[export.index]))
     return "\n".join(out)
 
 
-def _export(e: Export, placed: int, skipped: Counter[str]) -> str:
+def _export(e: Export, placed: int, off: int, skipped: Counter[str]) -> str:
     why = ", ".join(f"{n:,} {reason}" for reason, n in sorted(skipped.items())) or "none"
     clusters = "no vCluster sheet" if e.clusters is None else f"clusters: {e.clusters:,}"
     lines = [
@@ -115,6 +120,11 @@ def _export(e: Export, placed: int, skipped: Counter[str]) -> str:
         f"- vCenters: {', '.join(code(v) for v in e.vcenters) or 'none'}",
         f"- VMs read: {len(e.vms):,}; in workloads: {placed:,}; skipped: "
         f"{sum(skipped.values()):,} ({why})",
+        *(
+            [f"- Powered off or suspended but imported (they still need a home): {off:,}"]
+            if off
+            else []
+        ),
         f"- Hosts: {len(e.hosts):,}; datastores: {len(e.datastores):,}; {clusters}",
     ]
     for sheet, columns in sorted(e.missing.items()):

@@ -28,6 +28,11 @@ MAX_FOLDER_RULES = 50
 ROOM, ZONE, OWNER = "CHANGE-ME-room", "CHANGE-ME-zone", "CHANGE-ME-organisation"
 
 
+def _count(n: int, what: str) -> str:
+    """'1 VM', '1,024 VMs'."""
+    return f"{n:,} {what}{'' if n == 1 else 's'}"
+
+
 def glob_literal(name: str) -> str:
     """A glob matching exactly ``name`` (``*``, ``?`` and ``[`` escaped), quoted for YAML."""
     escaped = "".join(f"[{c}]" if c in "*?[" else c for c in name)
@@ -52,7 +57,7 @@ def _header(exports: list[Export], base: Inventory | None, command: str) -> str:
         "Exports read:",
         *(
             f"  {clean(e.shown)}: vCenter {clean(', '.join(e.vcenters)) or '(none)'}; "
-            f"{len(e.vms):,} VMs, "
+            f"{_count(len(e.vms), 'VM')}, "
             f"{len(e.hosts):,} hosts, {len(e.datastores):,} datastores"
             for e in exports
         ),
@@ -101,11 +106,13 @@ def _rooms(exports: list[Export]) -> str:
     lines = ["rooms:    # the room each VM (and host) runs in today: one rule per datacenter"]
     for dc in sorted(set(vms) | set(hosts)):
         found = sorted(clusters[dc])
-        shown = ", ".join(f"{clean(c) or '(no cluster)'} ({clusters[dc][c]:,} VMs)" for c in found)
+        shown = ", ".join(
+            f"{clean(c) or '(no cluster)'} ({_count(clusters[dc][c], 'VM')})" for c in found
+        )
         lines.append(f"  # clusters in {clean(dc) or '(no datacenter)'}: {_cut(shown)}")
         lines.append(
             f"  - {{match: {{datacenter: {glob_literal(dc)}}}, room: {ROOM}}}"
-            f"    # {vms[dc]:,} VMs, {hosts[dc]:,} hosts"
+            f"    # {_count(vms[dc], 'VM')}, {_count(hosts[dc], 'host')}"
         )
     if len(lines) == 1:
         lines.append(f"  - {{default: {ROOM}}}")
@@ -123,7 +130,8 @@ def _zones(exports: list[Export]) -> str:
         lines.append("  # networks found (VMs on each); e.g. a zone for a network:")
         for name, n in _listed(networks.most_common()):
             lines.append(
-                f"  # - {{match: {{network: {glob_literal(name)}}}, zone: {ZONE}}}    # {n:,} VMs"
+                f"  # - {{match: {{network: {glob_literal(name)}}}, zone: {ZONE}}}"
+                f"    # {_count(n, 'VM')}"
             )
     lines.append(f"  - {{default: {ZONE}}}")
     return "\n".join(lines) + "\n"
@@ -149,7 +157,7 @@ def _owners(exports: list[Export]) -> str:
             escaped = glob_literal(top)[:-1] + ('/*"' if glob.endswith("/*") else '"')
             rule = f"{{match: {{folder: {escaped}}}, organisation: {OWNER}}}"
             prefix = "  - " if index < MAX_FOLDER_RULES else "  # - "
-            lines.append(f"{prefix}{rule}    # {count:,} VMs")
+            lines.append(f"{prefix}{rule}    # {_count(count, 'VM')}")
     lines.append(f"  - {{default: {OWNER}}}")
     return "\n".join(lines) + "\n"
 
