@@ -39,6 +39,9 @@ class OptimiseOptions:
     schedule_method: str = "auto"
     """How the migration is dated: 'auto' (the greedy list schedule as CP-SAT's hint and
     fallback), 'greedy' (no CP-SAT) or 'cp-sat' (no greedy); see planner.schedule."""
+    shapley: dict[str, float] | None = None
+    """Organisation -> its Shapley value (from ``--shares EXPLORE_JSON``), for an estate
+    whose ``share_rule`` is ``shapley``."""
 
     def as_plan_options(self) -> dict[str, Any]:
         return {
@@ -72,13 +75,16 @@ def optimise(
     on_progress: Callable[[Progress], None] | None = None,
     on_stage: Callable[[str], None] | None = None,
 ) -> OptimiseResult:
-    """Plan a valid, loaded estate. Raises nothing for an infeasible estate: the plan says so."""
+    """Plan a valid, loaded estate. Raises nothing for an infeasible estate: the plan says
+    so; ValueError when the estate's share_rule is shapley and no values are given."""
 
     def stage(name: str) -> None:
         if on_stage is not None:
             on_stage(name)
 
     inv = loaded.inventory
+    if inv.estate.share_rule == "shapley" and options.shapley is None:
+        raise ValueError("share_rule shapley needs the Shapley values (OptimiseOptions.shapley)")
     limits = LimitOptions(options.max_rooms, options.max_desks)
     head = header(loaded.root, inv.estate.name, options.as_plan_options())
     timings: dict[str, float] = {}
@@ -196,5 +202,5 @@ def optimise(
         "desks": desk_reasons(ep, target, tl.desk_fte_after),
     }
     timings["reasons"] = time.monotonic() - t2
-    plan = feasible_plan(head, ep, outcome, target, schedule, reasons)
+    plan = feasible_plan(head, ep, outcome, target, schedule, reasons, options.shapley)
     return OptimiseResult(plan, outcome, schedule, timings)

@@ -411,6 +411,9 @@ class Finance(_Part):
     discount_rate: Number = _ext("the estate's discount rate")
     horizon_years: Whole = _ext("the estate's horizon, financial years")
     allocation: Text = _ext("how costs are shared among organisations, in words")
+    share_rule: Literal["allocated", "proportional", "shapley"] = _ext(
+        "how the net saving over the horizon is split between partners (estate.share_rule)"
+    )
 
 
 class Organisation(_Part):
@@ -427,6 +430,19 @@ class Organisation(_Part):
     horizon_planned: Number = _ext("its share of the plan over the horizon, GBP")
     horizon_savings: Number = _ext("horizon_baseline - horizon_planned - one_off")
     worse_off: StrictBool = _ext("horizon_savings < 0")
+    share: Number = _ext("its net over the horizon under finance.share_rule, GBP")
+    horizon_savings_after_transfers: Number = _ext(
+        "horizon_savings - transfers paid + transfers received (= share)"
+    )
+    shapley_value: Number = _opt("its Shapley value of the savings game (share_rule shapley)")
+
+
+class Transfer(_Part):
+    """A payment between partners over the horizon, moving each to its share."""
+
+    from_: Text = _core("the organisation that pays", alias="from")
+    to: Text = _core("the organisation that receives")
+    amount: Number = _core("GBP over the horizon, more than 0")
 
 
 class StaffByOrganisation(_Part):
@@ -516,6 +532,7 @@ class FeasiblePlan(_Header):
     months: list[MonthRow] = _ext("every month of the horizon")
     finance: Finance = _ext("money over the horizon")
     organisations: list[Organisation] = _core("every organisation")
+    transfers: list[Transfer] = _ext("payments between partners (empty: none)")
     staff: Staff = _core("staff before and after")
     explanation: list[Text] = _core("empty (there is a plan)")
 

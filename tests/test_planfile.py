@@ -220,13 +220,21 @@ def test_missing_ext_and_undeclared_keys(severnvale: dict[str, Any]) -> None:
     del severnvale["rooms"][0]["open_month"]
     valid = validate_plan(severnvale)
     assert valid.undeclared == ["rooms[2].colour", "something_new"]
-    # the fixture was written before move_groups, zones, separate and months
+    # the fixture was written before move_groups, zones, separate, months and the split
+    shares = [
+        f"organisations[{i}].{key}"
+        for i in range(4)
+        for key in ("share", "horizon_savings_after_transfers")
+    ]
     assert valid.missing_ext == [
         "rooms[0].open_month",
         "move_groups",
         "zones",
         "separate",
         "months",
+        "finance.share_rule",
+        *shares,
+        "transfers",
     ]
 
 

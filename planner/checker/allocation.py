@@ -11,8 +11,11 @@ from planner.checker.context import Ctx
 from planner.checker.figures import Figures, check_amount
 
 
-def check_organisations(ctx: Ctx, f: Figures) -> None:
+def check_organisations(ctx: Ctx, f: Figures) -> dict[str, tuple[Fraction, Fraction]]:
+    """Check each organisations row; return organisation -> (its baseline a year, its
+    net over the horizon), exactly, for the fair split's check."""
     inv = ctx.inv
+    nets: dict[str, tuple[Fraction, Fraction]] = {}
     given = ctx.plan["organisations"]
     entries = {}
     for g in given:
@@ -33,6 +36,7 @@ def check_organisations(ctx: Ctx, f: Figures) -> None:
         hb = Total(base.value * months, base.keys)
         hp = f.org_horizon_planned.of(o.id)
         hs = combine((1, hb), (-1, hp), (-1, one))
+        nets[o.id] = (base.value, hs.value)
         for key, exact in (
             ("baseline", base),
             ("planned", plan),
@@ -56,3 +60,4 @@ def check_organisations(ctx: Ctx, f: Figures) -> None:
                     f"horizon_savings are {gbp(hs.value)}",
                 )
         ctx.report.count("organisation rows")
+    return nets

@@ -27,6 +27,7 @@ from planner.checker.costs import check_costs
 from planner.checker.figures import Basis, Figures
 from planner.checker.finance import check_finance, check_months, check_years, year_rows
 from planner.checker.one_off import one_off_costs
+from planner.checker.shares import check_shares
 from planner.checker.staff import check_staff
 from planner.checker.steady import desk_staff, monthly_costs, steady_costs
 
@@ -52,5 +53,5 @@ def check_money(ctx: Ctx) -> None:
     check_years(ctx, rows)
     check_months(ctx, f)
     check_finance(ctx, f, rows)
-    check_organisations(ctx, f)
+    check_shares(ctx, check_organisations(ctx, f))
     check_staff(ctx, f)

@@ -11,7 +11,7 @@ class Violation:
     """One broken rule.
 
     ``rule`` is "1".."10" for the rules of ``spec/inventory-format.md``, or one of
-    "costs", "years", "finance", "organisations", "staff", "sha", "estate",
+    "costs", "years", "finance", "organisations", "shares", "staff", "sha", "estate",
     "format" for the figures and keys of ``docs/plan-format.md``.
     """
 

@@ -286,6 +286,13 @@ class Estate(Item):
     """Extension: organisations whose rooms and desks count towards `--max-rooms` and
     `--max-desks` (default: every organisation). Partners outside the shared service (a
     police force or NHS trust that keeps its own machine room) still take part in the plan."""
+    share_rule: Literal["allocated", "proportional", "shapley"] = "allocated"
+    """How the partnership's net saving over the horizon is split between partners
+    (spec/decisions.md): 'allocated' keeps each partner's share of the costs as the
+    cost-sharing rules give it; 'proportional' gives each partner the total net in
+    proportion to its running cost today; 'shapley' in proportion to its Shapley value
+    (`planner optimise --shares EXPLORE_DIR/explore.json`). Payments between partners
+    (`transfers` in plan.json) move each partner from the first to its share."""
 
 
 class Zone(Item):

@@ -12,6 +12,7 @@ from planner.inventory.items import COMPUTE, RESOURCES, Inventory
 from planner.inventory.load import inventory_sha256
 from planner.inventory.months import Calendar
 from planner.plan.finance import finance
+from planner.plan.shares import PENCE, split
 from planner.plan.staff import staff
 from planner.plan.timeline import Timeline, desk_fte
 from planner.planfile import FORMAT
@@ -140,12 +141,15 @@ def feasible_plan(
     target: Target,
     schedule: Schedule,
     reasons: dict[str, dict[str, str]],
+    shapley: dict[str, float] | None = None,
 ) -> dict[str, Any]:
-    """The full plan for a target estate and its schedule."""
+    """The full plan for a target estate and its schedule (``shapley``: the partners'
+    Shapley values, for ``share_rule: shapley``)."""
     inv = ep.inventory
     cal = Calendar(inv.estate.start, inv.estate.horizon_years)
     tl = Timeline(inv, target, schedule)
     money = finance(tl)
+    transfers = fair_split(money, inv.estate.share_rule, shapley)
 
     def month(m: int | None) -> str | None:
         return cal.label(m) if m is not None else None
@@ -276,9 +280,26 @@ def feasible_plan(
         "months": money["months"],
         "finance": money["finance"],
         "organisations": money["organisations"],
+        "transfers": transfers,
         "staff": staff(tl),
         "explanation": [],
     }
+
+
+def fair_split(
+    money: dict[str, Any], rule: str, shapley: dict[str, float] | None
+) -> list[dict[str, Any]]:
+    """Each organisations row's share under ``rule`` and its net after transfers; the
+    rule in the finance section; the transfers (:mod:`planner.plan.shares`)."""
+    rows = money["organisations"]
+    fair = split(rows, rule, shapley)
+    for row in rows:
+        row["share"] = fair.share[row["id"]] / PENCE
+        row["horizon_savings_after_transfers"] = fair.share[row["id"]] / PENCE
+        if shapley is not None:
+            row["shapley_value"] = shapley[row["id"]]
+    money["finance"]["share_rule"] = rule
+    return [{"from": a, "to": b, "amount": pence / PENCE} for a, b, pence in fair.transfers]
 
 
 def zone_rules(ep: EstateProblem) -> list[dict[str, Any]]:

@@ -4,8 +4,8 @@
 
 - ``summary.md``  a short account for the head of ICT (markdown);
 - ``report.html`` the self-contained page for the programme board (charts inline);
-- ``plan.xlsx``   sheets moves, rooms, years, organisations, staff (+ desks, summary)
-  for the finance team;
+- ``plan.xlsx``   sheets moves, rooms, years, organisations, staff (+ transfers, desks,
+  summary) for the finance team;
 - ``moves.csv``   one row per workload that moves.
 
 Every report is rendered in memory first; only when all four have rendered are

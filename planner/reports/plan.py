@@ -243,6 +243,52 @@ class PlanView:
             return float(org["horizon_savings"]) < 0
         return float(org["savings"]) < 0
 
+    # -- a fair split (spec/decisions.md): share rule, transfers, net after transfers
+    @property
+    def share_rule(self) -> str | None:
+        """finance.share_rule ('allocated', 'proportional', 'shapley'), None when absent."""
+        rule = self.finance.get("share_rule")
+        return None if rule is None else str(rule)
+
+    @property
+    def transfers(self) -> list[dict[str, Any]] | None:
+        """The payments between partners; None when the plan does not say (older plans and
+        other tools), [] when it says there are none."""
+        t = self.plan.get("transfers")
+        return None if t is None else list(t)
+
+    @property
+    def has_transfers(self) -> bool:
+        """Whether the plan gives payments between partners (a non-empty list)."""
+        return bool(self.transfers)
+
+    @property
+    def has_shapley(self) -> bool:
+        """Whether the plan gives partners' Shapley values (share rule shapley)."""
+        return any(o.get("shapley_value") is not None for o in self.organisations)
+
+    def paid_received(self, org_id: str) -> tuple[float, float]:
+        """What a partner pays and receives over the horizon, in all its transfers."""
+        paid = sum(float(t["amount"]) for t in self.transfers or [] if t["from"] == org_id)
+        got = sum(float(t["amount"]) for t in self.transfers or [] if t["to"] == org_id)
+        return paid, got
+
+    def net_after(self, org: dict[str, Any]) -> float | None:
+        """A partner's net over the horizon after transfers: the plan's figure, else its
+        share, else its allocated net less what it pays plus what it receives."""
+        for key in ("horizon_savings_after_transfers", "share"):
+            if org.get(key) is not None:
+                return float(org[key])
+        if org.get("horizon_savings") is None:
+            return None
+        paid, got = self.paid_received(org["id"])
+        return float(org["horizon_savings"]) - paid + got
+
+    def worse_off_after(self, org: dict[str, Any]) -> bool:
+        """Whether a partner is still worse off over the horizon after transfers (to the penny)."""
+        after = self.net_after(org)
+        return self.worse_off(org) if after is None else round(after, 2) < 0
+
     def staff_total(self, before: bool) -> float | None:
         suffix = "before" if before else "after"
         vals = [self.staff.get(f"desk_fte_{suffix}"), self.staff.get(f"ops_fte_{suffix}")]

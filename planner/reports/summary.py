@@ -16,13 +16,16 @@ from planner.reports.fmt import md
 from planner.reports.plan import Plan, PlanView, month_index
 from planner.reports.wording import (
     DECISION_WORDS,
+    after_transfers_sentence,
     compute_use,
     headline_rows,
     month_span,
     npv_label,
     one_off_text,
     payback_text,
+    share_rule_sentence,
     status_sentence,
+    transfer_sentence,
 )
 
 
@@ -165,57 +168,95 @@ def _md_years(v: PlanView) -> list[str]:
 
 
 def _md_partners(v: PlanView) -> list[str]:
-    """Each partner's costs and savings; who is worse off; how costs are shared."""
+    """Each partner's costs and savings; who is worse off; how costs are shared; with a fair
+    split, the share rule, the transfers and each partner's net before and after them."""
     if not v.organisations:
         return []
-    rows = []
-    worse = []
-    for o in v.organisations:
-        flag = "**worse off**" if v.worse_off(o) else ""
-        if v.worse_off(o):
-            worse.append(o.get("name") or o["id"])
-        rows.append(
-            [
-                md(o.get("name") or o["id"]),
-                fmt.gbp(o["baseline"]),
-                fmt.gbp(o["planned"]),
-                fmt.gbp(o["savings"]),
-                fmt.gbp(o.get("one_off")),
-                fmt.gbp(o.get("horizon_savings")),
-                flag,
-            ]
-        )
-    L = ["## Partners", ""]
-    L += _table(
-        [
-            "Partner",
-            "Cost a year today",
-            "Cost a year after",
-            "Saving a year",
-            "One-off share",
-            "Net over horizon",
-            "",
-        ],
-        rows,
-        "lrrrrrl",
-    )
-    L.append("")
-    if worse:
-        L.append(
-            f"**{fmt.plural(len(worse), 'partner')} worse off over the horizon:** "
-            + ", ".join(md(w) for w in worse)
-            + (
-                ". Its share of one-off costs exceeds its"
-                if len(worse) == 1
-                else ". Their shares of one-off costs exceed their"
-            )
-            + " running-cost savings within the horizon."
-        )
-    else:
-        L.append("No partner is worse off over the horizon.")
+    header, align = _md_partner_header(v)
+    rows = [_md_partner_row(v, o) for o in v.organisations]
+    L = ["## Partners", "", *_table(header, rows, align), ""]
+    L.append(_md_worse_off(v))
+    if v.has_transfers:
+        L.append(after_transfers_sentence(v, lambda ids: ", ".join(_md_org(v, i) for i in ids)))
     if v.finance.get("allocation"):
         L.append(f"Costs shared: {md(v.finance['allocation'])}.")
     L.append("")
+    return L + _md_shares(v)
+
+
+def _md_org(v: PlanView, org_id: str) -> str:
+    """A partner as the partners table names it (its name when the plan gives one)."""
+    return md(v.org_name(org_id) or org_id)
+
+
+def _md_partner_header(v: PlanView) -> tuple[list[str], str]:
+    """The partners table's headings and alignment (net before and after transfers, what
+    each pays and receives, when the plan has transfers)."""
+    head = ["Partner", "Cost a year today", "Cost a year after", "Saving a year", "One-off share"]
+    if not v.has_transfers:
+        return [*head, "Net over horizon", ""], "lrrrrrl"
+    shapley = ["Shapley value"] if v.has_shapley else []
+    after = ["Net before transfers", "Pays", "Receives", "Net after transfers"]
+    return [*head, *shapley, *after, ""], "lrrrr" + "r" * (len(shapley) + 4) + "l"
+
+
+def _md_partner_row(v: PlanView, o: dict[str, Any]) -> list[str]:
+    """One partner's row of the partners table."""
+    row = [
+        md(o.get("name") or o["id"]),
+        fmt.gbp(o["baseline"]),
+        fmt.gbp(o["planned"]),
+        fmt.gbp(o["savings"]),
+        fmt.gbp(o.get("one_off")),
+    ]
+    if not v.has_transfers:
+        return [*row, fmt.gbp(o.get("horizon_savings")), "**worse off**" if v.worse_off(o) else ""]
+    paid, got = v.paid_received(o["id"])
+    if v.has_shapley:
+        row.append(fmt.gbp(o.get("shapley_value")))
+    flag = ""
+    if v.worse_off_after(o):
+        flag = "**worse off**"
+    elif v.worse_off(o):
+        flag = "no longer worse off"
+    return [
+        *row,
+        fmt.gbp(o.get("horizon_savings")),
+        fmt.gbp(paid) if paid else "",
+        fmt.gbp(got) if got else "",
+        fmt.gbp(v.net_after(o)),
+        flag,
+    ]
+
+
+def _md_worse_off(v: PlanView) -> str:
+    """Who is worse off over the horizon (before transfers, when there are any)."""
+    worse = [o.get("name") or o["id"] for o in v.organisations if v.worse_off(o)]
+    when = " before transfers" if v.has_transfers else ""
+    if not worse:
+        return f"No partner is worse off over the horizon{when}."
+    return (
+        f"**{fmt.plural(len(worse), 'partner')} worse off over the horizon{when}:** "
+        + ", ".join(md(w) for w in worse)
+        + (
+            ". Its share of one-off costs exceeds its"
+            if len(worse) == 1
+            else ". Their shares of one-off costs exceed their"
+        )
+        + " running-cost savings within the horizon."
+    )
+
+
+def _md_shares(v: PlanView) -> list[str]:
+    """The share rule in words and the transfers between partners ([] when the plan says
+    nothing of either: older plans and those of other tools)."""
+    if v.transfers is None and v.share_rule is None:
+        return []
+    L = [md(share_rule_sentence(v)), ""]
+    if v.has_transfers:
+        L += ["**Transfers** (payments between partners):", ""]
+        L += [f"- {transfer_sentence(v, t, lambda i: _md_org(v, i))}" for t in v.transfers or []]
+        L.append("")
     return L
 
 
@@ -427,30 +468,43 @@ def _console_years(v: PlanView) -> Table:
 
 
 def _console_partners(v: PlanView) -> Table:
-    """Each partner's costs and savings, the worse off flagged in red."""
+    """Each partner's costs and savings, the worse off flagged in red; with transfers, what
+    each pays and receives and its net after them (the transfers in the caption)."""
     ot = _console_table("Partners")
-    for col in (
-        "partner",
-        "a year today",
-        "a year after",
-        "saving a year",
-        "one-off",
-        "net over horizon",
-        "",
-    ):
+    net = ["net before transfers", "pays", "receives", "after transfers"]
+    cols = ["partner", "a year today", "a year after", "saving a year", "one-off"]
+    cols += net if v.has_transfers else ["net over horizon"]
+    for col in (*cols, ""):
         ot.add_column(col, justify="left" if col in ("partner", "") else "right")
     for o in v.organisations:
         worse = v.worse_off(o)
-        ot.add_row(
+        row: list[RenderableType] = [
             _t(o["id"]),
             fmt.gbp(o["baseline"]),
             fmt.gbp(o["planned"]),
             fmt.gbp(o["savings"]),
             fmt.gbp(o.get("one_off")),
             _t(fmt.gbp(o.get("horizon_savings")), "red" if worse else ""),
-            _t("WORSE OFF", "bold red") if worse else _t(""),
-        )
+        ]
+        if v.has_transfers:
+            row += _console_after(v, o)
+            worse = v.worse_off_after(o)
+        ot.add_row(*row, _t("WORSE OFF", "bold red") if worse else _t(""))
+    if v.has_transfers:
+        ot.caption = _t("; ".join(transfer_sentence(v, t, str) for t in v.transfers or []))
+        ot.caption_justify = "left"
     return ot
+
+
+def _console_after(v: PlanView, o: dict[str, Any]) -> list[RenderableType]:
+    """What a partner pays and receives, and its net after transfers (red if negative)."""
+    paid, got = v.paid_received(o["id"])
+    after = v.net_after(o)
+    return [
+        fmt.gbp(paid) if paid else "",
+        fmt.gbp(got) if got else "",
+        _t(fmt.gbp(after), "red" if v.worse_off_after(o) else "green"),
+    ]
 
 
 def _console_rooms(v: PlanView) -> Table:

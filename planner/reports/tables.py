@@ -1,7 +1,8 @@
 """plan.xlsx (for finance teams) and moves.csv, from plan.json alone.
 
 Sheets: moves, rooms, years, organisations, staff (the five the finance team
-works from), then desks and summary. Each has one bold header row, frozen,
+works from), then desks and summary; and transfers (who pays whom, after organisations)
+when the plan gives them. Each has one bold header row, frozen,
 with an autofilter; money cells carry a GBP number format, months are real
 dates shown as "Oct 2027". Text cells are always stored as text: a name that
 starts with '=' is never a formula, and characters that XML cannot hold are
@@ -20,7 +21,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from planner.reports import fmt
 from planner.reports.plan import STAFF_BY_ORGANISATION, Plan, PlanView, fy_of
+from planner.reports.wording import horizon_words, no_transfers_sentence, share_rule_words
 
 GBP = '"£"#,##0.00;[Red]-"£"#,##0.00'
 MONTH = "mmm yyyy"
@@ -85,9 +88,9 @@ class _Sheet:
                 c.data_type = "s"  # never a formula, whatever the text starts with
             else:
                 c.value = v
-            fmt = self.formats[i - 1]
-            if fmt and v is not None and not isinstance(v, str | bool):
-                c.number_format = fmt
+            number_format = self.formats[i - 1]
+            if number_format and v is not None and not isinstance(v, str | bool):
+                c.number_format = number_format
             if total:
                 c.font = TOTAL_FONT
                 c.border = TOTAL_BORDER
@@ -113,6 +116,7 @@ def plan_xlsx(plan: Plan) -> bytes:
     _rooms_sheet(wb, v)
     _years_sheet(wb, v)
     _organisations_sheet(wb, v)
+    _transfers_sheet(wb, v)
     _staff_sheet(wb, v)
     _desks_sheet(wb, v)
     _summary_sheet(wb, v)
@@ -285,8 +289,23 @@ def _years_sheet(wb: Workbook, v: PlanView) -> None:
     s.finish(len(v.years))
 
 
+ORG_TOTALS = (
+    "baseline",
+    "planned",
+    "savings",
+    "one_off",
+    "horizon_baseline",
+    "horizon_planned",
+)
+"""The organisations sheet's figures that have a total, before the net over the horizon."""
+
+
 def _organisations_sheet(wb: Workbook, v: PlanView) -> None:
-    """Sheet 'organisations': each partner's costs, savings and one-off share; totals."""
+    """Sheet 'organisations': each partner's costs, savings and one-off share; totals. With a
+    fair split (the plan gives ``transfers``): its net before transfers, what it receives
+    less what it pays, its net after transfers (and its Shapley value when given)."""
+    split = v.transfers is not None
+    shapley = split and v.has_shapley
     s = _Sheet(
         wb,
         "organisations",
@@ -298,41 +317,76 @@ def _organisations_sheet(wb: Workbook, v: PlanView) -> None:
             ("One-off share", 15, GBP),
             ("Horizon: today's estate", 16, GBP),
             ("Horizon: plan", 16, GBP),
-            ("Net over horizon", 16, GBP),
-            ("Worse off", 10, ""),
+            *([("Shapley value", 16, GBP)] if shapley else []),
+            *(_SPLIT_COLUMNS if split else [("Net over horizon", 16, GBP), ("Worse off", 10, "")]),
         ],
     )
     for o in v.organisations:
-        s.row(
-            [
-                o["id"],
-                float(o["baseline"]),
-                float(o["planned"]),
-                float(o["savings"]),
-                _num(o.get("one_off")),
-                _num(o.get("horizon_baseline")),
-                _num(o.get("horizon_planned")),
-                _num(o.get("horizon_savings")),
-                "yes" if v.worse_off(o) else "no",
-            ]
-        )
+        figures = [_num(o.get(k)) for k in ORG_TOTALS]
+        extra = [_num(o.get("shapley_value"))] if shapley else []
+        s.row([o["id"], *figures, *extra, *_org_net(v, o, split)])
     if v.organisations:
-
-        def total(key: str) -> float | None:
-            vals = [o.get(key) for o in v.organisations]
-            return None if any(x is None for x in vals) else float(sum(vals))  # type: ignore[arg-type]
-
-        keys = (
-            "baseline",
-            "planned",
-            "savings",
-            "one_off",
-            "horizon_baseline",
-            "horizon_planned",
-            "horizon_savings",
-        )
-        s.row(["Total", *(total(k) for k in keys), None], total=True)
+        s.row(_org_total(v, split, shapley), total=True)
     s.finish(len(v.organisations))
+
+
+_SPLIT_COLUMNS = [
+    ("Net before transfers", 16, GBP),
+    ("Transfers (received - paid)", 16, GBP),
+    ("Net after transfers", 16, GBP),
+    ("Worse off before transfers", 12, ""),
+    ("Worse off after transfers", 12, ""),
+]
+"""The organisations sheet's last columns when the plan gives transfers."""
+
+
+def _org_net(v: PlanView, o: dict[str, Any], split: bool) -> list[Any]:
+    """A partner's net over the horizon and whether it is worse off (before and after
+    transfers when ``split``)."""
+    net = _num(o.get("horizon_savings"))
+    if not split:
+        return [net, "yes" if v.worse_off(o) else "no"]
+    paid, got = v.paid_received(o["id"])
+    return [
+        net,
+        got - paid,
+        v.net_after(o),
+        "yes" if v.worse_off(o) else "no",
+        "yes" if v.worse_off_after(o) else "no",
+    ]
+
+
+def _org_total(v: PlanView, split: bool, shapley: bool) -> list[Any]:
+    """The organisations sheet's total row (blank where a partner lacks the figure)."""
+
+    def total(values: list[Any]) -> float | None:
+        return None if any(x is None for x in values) else float(sum(values))
+
+    row: list[Any] = ["Total"]
+    row += [total([o.get(k) for o in v.organisations]) for k in ORG_TOTALS]
+    if shapley:
+        row.append(total([o.get("shapley_value") for o in v.organisations]))
+    row.append(total([o.get("horizon_savings") for o in v.organisations]))
+    if split:
+        row += [0.0, total([v.net_after(o) for o in v.organisations]), None]
+    return [*row, None]
+
+
+def _transfers_sheet(wb: Workbook, v: PlanView) -> None:
+    """Sheet 'transfers' (only when the plan gives them, even as none): who pays whom how
+    much over the horizon, under the share rule; the total."""
+    if v.transfers is None:
+        return
+    s = _Sheet(
+        wb,
+        "transfers",
+        [("From (pays)", 22, ""), ("To (receives)", 22, ""), ("Amount GBP", 16, GBP)],
+    )
+    for t in v.transfers:
+        s.row([str(t["from"]), str(t["to"]), float(t["amount"])])
+    if v.transfers:
+        s.row(["Total", None, float(sum(float(t["amount"]) for t in v.transfers))], total=True)
+    s.finish(len(v.transfers))
 
 
 def _staff_sheet(wb: Workbook, v: PlanView) -> None:
@@ -434,6 +488,11 @@ def _summary_items(v: PlanView) -> list[tuple[str, Any, str]]:
         ("Discount rate", v.discount_rate, RATE),
         ("Horizon (years)", v.horizon_years, "0"),
         ("Cost allocation", v.finance.get("allocation"), ""),
+    ]
+    if v.transfers is not None or v.share_rule is not None:
+        items.append(("Share rule", share_rule_words(v), ""))
+        items.append(("Transfers", _transfers_text(v), ""))
+    items += [
         ("Created", plan.get("created"), ""),
         ("planner version", plan.get("planner_version"), ""),
         ("Inventory SHA-256", plan.get("inventory_sha256"), ""),
@@ -441,6 +500,22 @@ def _summary_items(v: PlanView) -> list[tuple[str, Any, str]]:
     for i, sentence in enumerate(v.explanation, start=1):
         items.append((f"Why no plan ({i})", sentence, ""))
     return items
+
+
+def _transfers_text(v: PlanView) -> str:
+    """'3 payments between partners, £200,157 in all over the 5 years (sheet transfers)',
+    that there are none (each partner keeps its allocated net), or that the plan does not
+    say."""
+    transfers = v.transfers
+    if transfers is None:
+        return "not given in the plan"
+    if not transfers:
+        return no_transfers_sentence(v)
+    amount = sum(float(t["amount"]) for t in transfers)
+    return (
+        f"{fmt.plural(len(transfers), 'payment')} between partners, "
+        f"{fmt.gbp(amount)} in all {horizon_words(v)} (sheet transfers)"
+    )
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from planner.reports import fmt
@@ -145,3 +146,73 @@ def month_span(months: list[str]) -> str:
     if len(months) == 1:
         return fmt.month(months[0])
     return f"{fmt.month(months[0])} – {fmt.month(months[-1])}"
+
+
+# ---------------------------------------------------------------- a fair split
+
+RULE_WORDS = {
+    "allocated": (
+        "allocated (each partner keeps the net saving that the cost-sharing rules give it)"
+    ),
+    "proportional": (
+        "proportional (each partner's net saving {h} is the partnership's total net saving "
+        "in proportion to its running cost today)"
+    ),
+    "shapley": (
+        "Shapley value (each partner's net saving {h} is the partnership's total net saving "
+        "in proportion to its Shapley value: its average contribution to the savings over "
+        "every order in which the partners could join, from planner explore)"
+    ),
+}
+"""How the reports word each ``finance.share_rule`` ({h}: 'over the 5 years')."""
+
+
+def horizon_words(v: PlanView) -> str:
+    """'over the 5 years' (or 'over the horizon' when the plan does not give its length)."""
+    h = v.horizon_years
+    return f"over the {h} years" if h is not None else "over the horizon"
+
+
+def share_rule_sentence(v: PlanView) -> str:
+    """'Share rule: proportional (each partner's net saving over the 5 years is ...).' and,
+    when the plan says there are no payments, that each partner keeps its allocated net."""
+    text = f"Share rule: {share_rule_words(v)}."
+    if v.transfers == []:
+        text += " " + no_transfers_sentence(v)
+    return text
+
+
+def share_rule_words(v: PlanView) -> str:
+    """'proportional (each partner's net saving over the 5 years is ...)' ('not stated in
+    the plan' when it gives transfers but no rule)."""
+    rule = v.share_rule
+    if rule is None:
+        return "not stated in the plan"
+    return RULE_WORDS[rule].format(h=horizon_words(v)) if rule in RULE_WORDS else rule
+
+
+def no_transfers_sentence(v: PlanView) -> str:
+    """'No transfers: each partner keeps its allocated net over the 5 years.'"""
+    return f"No transfers: each partner keeps its allocated net {horizon_words(v)}."
+
+
+def transfer_sentence(v: PlanView, t: dict[str, Any], name: Callable[[str], str]) -> str:
+    """'worcester pays malvern-hills £12,345 over the 5 years' (``name`` formats a partner's
+    id: escaped for markdown or HTML)."""
+    return (
+        f"{name(str(t['from']))} pays {name(str(t['to']))} "
+        f"{fmt.gbp(float(t['amount']))} {horizon_words(v)}"
+    )
+
+
+def after_transfers_sentence(v: PlanView, names: Callable[[list[str]], str]) -> str:
+    """'After transfers, no partner is worse off over the 5 years.' or who still is
+    (``names`` formats a list of partner ids)."""
+    still = [o["id"] for o in v.organisations if v.worse_off_after(o)]
+    if not still:
+        return f"After transfers, no partner is worse off {horizon_words(v)}."
+    verb = "is" if len(still) == 1 else "are"
+    return (
+        f"After transfers, {fmt.plural(len(still), 'partner')} {verb} still worse off "
+        f"{horizon_words(v)}: {names(still)}."
+    )

@@ -444,6 +444,8 @@ def _org(
         "horizon_planned": hp,
         "horizon_savings": hs,
         "worse_off": worse,
+        "share": hs,  # share_rule allocated: each keeps its net
+        "horizon_savings_after_transfers": hs,
     }
 
 
@@ -668,7 +670,9 @@ def valid_plan(sha: str) -> dict[str, Any]:
             "discount_rate": 0.05,
             "horizon_years": 2,
             "allocation": "rooms by racks share, desks by ticket share",
+            "share_rule": "allocated",
         },
+        "transfers": [],
         "organisations": [
             _org("health", 90000.0, 90000.0, 0.0, 0.0, 112500.0, 112500.0, 0.0, False),
             _org(
@@ -802,6 +806,9 @@ def desk_change_plan(sha: str) -> dict[str, Any]:
     orgs = {o["id"]: o for o in plan["organisations"]}
     orgs["north"].update(horizon_planned=278545.45, horizon_savings=33454.55)
     orgs["south"].update(horizon_planned=147454.55, horizon_savings=-18454.55)
+    for o in ("north", "south"):  # share_rule allocated: each keeps its net
+        orgs[o].update(share=orgs[o]["horizon_savings"])
+        orgs[o].update(horizon_savings_after_transfers=orgs[o]["horizon_savings"])
     plan["months"] = months_rows([(43500.0, 24000.0), (46500.0, 30000.0), (34500.0, 0.0)])
     return plan
 

@@ -81,6 +81,12 @@ def optimise_command(
         "--no-reasons",
         help="Skip the re-solves that measure why each room stays open (small estates).",
     ),
+    shares: Path | None = typer.Option(
+        None,
+        "--shares",
+        help="explore.json (or its folder) whose Shapley values split the saving, for an "
+        "estate with share_rule: shapley.",
+    ),
 ) -> None:
     """Choose the rooms and desks that stay, every workload's room and the month it moves.
 
@@ -98,16 +104,17 @@ def optimise_command(
     from planner.plan.write import PlanBug, write_plan_dir
     from planner.reports.summary import terminal_summary
 
-    options = OptimiseOptions(
-        max_rooms=max_rooms,
-        max_desks=max_desks,
-        time_limit_s=time_limit,
-        workers=workers,
-        seed=seed,
-        explain_reasons=not no_reasons,
-    )
     try:
         loaded = load_valid_estate(estate_dir, quiet=quiet)
+        options = OptimiseOptions(
+            max_rooms=max_rooms,
+            max_desks=max_desks,
+            time_limit_s=time_limit,
+            workers=workers,
+            seed=seed,
+            explain_reasons=not no_reasons,
+            shapley=_shapley_values(loaded, shares),
+        )
         result = _optimise(loaded, options, quiet)
         write_plan_dir(result.plan, out, loaded)
     except KeyboardInterrupt:
@@ -123,6 +130,27 @@ def optimise_command(
         console.print(f"wrote {out / 'plan.json'}")
     if not result.feasible:
         raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def _shapley_values(loaded: Loaded, shares: Path | None) -> dict[str, float] | None:
+    """The Shapley values of --shares when the estate's share_rule is shapley; exit 2 when
+    one is given without the other, or the file cannot give them."""
+    from planner.explorefile import ExploreFileError, read_shapley_values
+
+    rule = loaded.inventory.estate.share_rule
+    if rule != "shapley":
+        if shares is not None:
+            fail(f"--shares is read only when the estate's share_rule is shapley (it is {rule})")
+        return None
+    if shares is None:
+        fail(
+            "the estate's share_rule is shapley: give the Shapley values with --shares "
+            "EXPLORE_DIR/explore.json (planner explore ESTATE --shapley writes it)"
+        )
+    try:
+        return read_shapley_values(shares, [o.id for o in loaded.inventory.organisations])
+    except ExploreFileError as exc:
+        fail(str(exc))
 
 
 def _optimise(loaded: Loaded, options: OptimiseOptions, quiet: bool) -> OptimiseResult:
