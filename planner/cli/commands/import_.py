@@ -203,10 +203,9 @@ def _write_template(exports: list[Path], path: Path, base: Path | None, force: b
         print_findings(findings.errors)
         fail(f"{len(findings.errors)} problem(s) in the exports; nothing written")
     inventory = load_estate(base).inventory if base is not None else None
-    command = printable(
-        " ".join(shlex.quote(w) for w in ["planner", "import", "rvtools", *map(str, exports)])
-    )
-    text = render_template(read, inventory, f"{command} --init-mapping {path.name}")
+    words = ["planner", "import", "rvtools", *map(str, exports), "--init-mapping", str(path)]
+    command = printable(" ".join(shlex.quote(w) for w in words))
+    text = render_template(read, inventory, command)
     try:
         write_files(path.parent, {path.name: text}, create=False)
     except OSError as exc:
