@@ -126,6 +126,10 @@ def test_compute_binds_month_by_month(tmp_path: Path) -> None:
     assert verify_months(loaded.inventory, plan) == []
     rb = next(r for r in plan["rooms"] if r["id"] == "rb")
     assert rb["peaks"] == [{"resource": "vcpu", "month": "2027-04", "used": 12}]  # full today
+    wb = next(a for a in plan["assignments"] if a["workload"] == "wb")
+    assert wb["reason"].startswith(
+        "rb stays open but has no room for it: with it, rb would hold 22 of 12 vCPU"
+    )
     # without the vCPU limit wa moves at once (ra closes earlier), wb still waits
     free = variant(doc, "rooms", "rb", vcpu=None)
     loaded, result = run(free, tmp_path / "free")

@@ -13,6 +13,7 @@ import dataclasses
 import time
 from collections import defaultdict
 
+from planner.inventory.items import RESOURCE_UNITS, RESOURCES, Inventory, Room, Workload
 from planner.inventory.months import Calendar
 from planner.plan.explain import describe
 from planner.schedule import Schedule
@@ -143,6 +144,7 @@ def room_reasons(
 def move_reasons(ep: EstateProblem, target: Target, schedule: Schedule) -> dict[str, str]:
     inv = ep.inventory
     group_of = {w: g for g in schedule.move_groups for w in g}
+    use = _use_after(inv, target)
     out: dict[str, str] = {}
     for w in inv.workloads:
         to = target.room_of[w.id]
@@ -151,7 +153,9 @@ def move_reasons(ep: EstateProblem, target: Target, schedule: Schedule) -> dict[
         if w.room not in target.open_rooms:
             why = f"{w.room} closes"
         else:
-            why = f"{w.room} stays open, but {to} is part of the cheapest plan found"
+            why = _no_room_for(inv.room[w.room], w, use) or (
+                f"{w.room} stays open, but {to} is part of the cheapest plan found"
+            )
         zone = inv.zone[w.zone]
         facts = []
         if zone.requires:
@@ -165,6 +169,29 @@ def move_reasons(ep: EstateProblem, target: Target, schedule: Schedule) -> dict[
             text += f"; moves in the same month as {', '.join(others)} (dependency or DR pair)"
         out[w.id] = text
     return out
+
+
+def _use_after(inv: Inventory, target: Target) -> dict[tuple[str, str], int]:
+    """(room, resource) -> thousandths its workloads use in the target estate."""
+    use: dict[tuple[str, str], int] = defaultdict(int)
+    for w in inv.workloads:
+        for k in RESOURCES:
+            use[(target.room_of[w.id], k)] += round(getattr(w, k) * 1000)
+    return use
+
+
+def _no_room_for(room: Room, w: Workload, use: dict[tuple[str, str], int]) -> str | None:
+    """'pershore-mr stays open but has no room for it: with it, pershore-mr would hold
+    412 of 344 vCPU' when staying would overfill a resource the room states; else None."""
+    for k in RESOURCES:
+        cap = getattr(room, k)
+        need = use[(room.id, k)] + round(getattr(w, k) * 1000)
+        if cap is not None and getattr(w, k) > 0 and need > round(cap * 1000):
+            return (
+                f"{room.id} stays open but has no room for it: with it, {room.id} would "
+                f"hold {need / 1000:g} of {cap:g} {RESOURCE_UNITS[k]}"
+            )
+    return None
 
 
 def desk_reasons(ep: EstateProblem, target: Target, fte: dict[str, int]) -> dict[str, str]:
