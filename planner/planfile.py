@@ -316,7 +316,7 @@ class Assignment(_Part):
     organisation: Text = _ext("its organisation")
     zone: Text = _ext("its zone")
     name: Text = _opt("its name")
-    migration_cost: Number = _ext("GBP (0 when it does not move)")
+    migration_cost: Number = _ext("GBP in its move month (0 when it does not move)")
     migration_days: Number = _ext("person-days (0 when it does not move)")
     reason: Text = _ext("why it goes there, in words")
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
+from planner.checker.amounts import q
 from planner.checker.latency import Latencies
 from planner.checker.months import Calendar
 from planner.checker.report import CheckReport
-from planner.inventory.items import Inventory, Room
+from planner.inventory.items import Inventory, Room, Workload
 
 ROOM_DECISIONS = {"existing": ("keep", "close"), "candidate": ("open", "unused")}
 
@@ -67,6 +69,15 @@ class Ctx:
 
     def owner_of_site(self, site: str) -> str:
         return self.inv.site[site].organisation
+
+    def move_price(self, w: Workload) -> Fraction:
+        """What the workload's move costs in its month (spec/decisions.md): its
+        refresh_move_cost in or after the month of its refresh_due, else migration_cost."""
+        due, refreshed = w.refresh_due, w.refresh_move_cost
+        month = self.move_month.get(w.id, 0)
+        if due is not None and refreshed is not None and month >= self.cal.index_of_date(due):
+            return q(refreshed)
+        return q(w.migration_cost)
 
     def moved(self, workload: str) -> bool:
         return self.target[workload] != self.inv.workload[workload].room

@@ -71,12 +71,14 @@ def check_moves(ctx: Ctx) -> None:
                 )
             continue
         ctx.report.count("moves")
-        if "migration_cost" in a and not money_ok(a["migration_cost"], q(w.migration_cost)):
+        price = ctx.move_price(w)
+        if "migration_cost" in a and not money_ok(a["migration_cost"], price):
+            refresh = " (its refresh price)" if price != q(w.migration_cost) else ""
             ctx.add(
                 "costs",
                 (w.id,),
-                f"workload '{w.id}' moves; its migration_cost is {num(w.migration_cost)}, "
-                f"not {a['migration_cost']}",
+                f"workload '{w.id}' moves in {a['month']}; its migration_cost is "
+                f"{num(price)}{refresh}, not {a['migration_cost']}",
             )
         if "migration_days" in a and q(a["migration_days"]) != q(w.migration_days):
             ctx.add(
@@ -182,7 +184,7 @@ def check_waves(ctx: Ctx) -> None:
                 f"wave {label} has days {wv['days']}, but its moves take {num(days)} person-days",
             )
         if "cost" in wv:
-            cost = sum((q(inv.workload[w].migration_cost) for w in want), Fraction(0))
+            cost = sum((ctx.move_price(inv.workload[w]) for w in want), Fraction(0))
             if abs(q(wv["cost"]) - cost) > PENNY * max(len(want), 1):
                 ctx.add(
                     "costs",

@@ -18,7 +18,7 @@ def one_off_costs(ctx: Ctx, f: Figures, basis: Basis) -> None:
     f.one_off_m = [Total() for _ in range(ctx.T)]
     for w in inv.workloads:
         if ctx.moved(w.id):
-            cost, key = q(w.migration_cost), ("move", w.id)
+            cost, key = ctx.move_price(w), ("move", w.id)
             f.migration.add(cost, key)
             f.one_off_m[ctx.move_month[w.id]].add(cost, key)
             f.org_one_off.add({w.organisation: cost}, key)

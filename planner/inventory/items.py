@@ -522,6 +522,21 @@ class Workload(Item):
     """If it moves, it must have moved by this date; 1900-01-01 to 2199-12-31."""
     pinned: bool = False
     """True: it must stay in its current room."""
+    refresh_due: Date | None = None
+    """Its hardware is replaced in or after this month (spec/decisions.md): a move in
+    that month or later costs `refresh_move_cost` instead of `migration_cost`;
+    1900-01-01 to 2199-12-31."""
+    refresh_move_cost: Money | None = None
+    """One-off cost of a move made at the refresh (new kit installed at the
+    destination), GBP; 0 to 1,000,000,000. Needs `refresh_due`."""
+
+    @field_validator("refresh_move_cost")
+    @classmethod
+    def _refresh(cls, cost: float | None, info: ValidationInfo) -> float | None:
+        # A field validator (not a model one) so the problem names the field at fault.
+        if cost is not None and info.data.get("refresh_due") is None:
+            raise ValueError("a refresh_move_cost needs the refresh_due it applies from")
+        return cost
 
     @field_validator("not_after")
     @classmethod

@@ -18,7 +18,7 @@ from planner.plan.timeline import Timeline, desk_fte
 from planner.planfile import FORMAT
 from planner.schedule import Schedule
 from planner.solver import Outcome
-from planner.target import EstateProblem, Target
+from planner.target import EstateProblem, Target, move_cost
 
 
 def _now() -> str:
@@ -234,7 +234,11 @@ def feasible_plan(
                 "organisation": w.organisation,
                 "zone": w.zone,
                 "name": w.name,
-                "migration_cost": w.migration_cost if moves else 0.0,
+                "migration_cost": (
+                    move_cost(w, schedule.move_month[w.id], cal)
+                    if moves and w.id in schedule.move_month
+                    else 0.0
+                ),
                 "migration_days": w.migration_days if moves else 0.0,
                 "reason": reasons["moves"].get(w.id, ""),
             }
@@ -257,7 +261,7 @@ def feasible_plan(
             "month": cal.label(m),
             "workloads": wids,
             "days": round(sum(inv.workload[w].migration_days for w in wids), 4),
-            "cost": round(sum(inv.workload[w].migration_cost for w in wids), 2),
+            "cost": round(sum(move_cost(inv.workload[w], m, cal) for w in wids), 2),
         }
         for m, wids in sorted(by_month.items())
     ]

@@ -18,7 +18,7 @@ from planner.inventory.months import Calendar
 from planner.plan.explain import describe
 from planner.schedule import Schedule
 from planner.solver import SolveOptions, Status, find_core, solve
-from planner.target import EstateProblem, LimitOptions, Target, build_problem
+from planner.target import EstateProblem, LimitOptions, Target, build_problem, refresh_month
 
 COUNTERFACTUAL_MAX_ROOMS = 40
 """Estates with more rooms than this get factual reasons only (no re-solves)."""
@@ -145,6 +145,7 @@ def move_reasons(ep: EstateProblem, target: Target, schedule: Schedule) -> dict[
     inv = ep.inventory
     group_of = {w: g for g in schedule.move_groups for w in g}
     use = _use_after(inv, target)
+    cal = Calendar(inv.estate.start, inv.estate.horizon_years)
     out: dict[str, str] = {}
     for w in inv.workloads:
         to = target.room_of[w.id]
@@ -163,12 +164,28 @@ def move_reasons(ep: EstateProblem, target: Target, schedule: Schedule) -> dict[
         if w.max_latency_ms is not None and w.users:
             facts.append(f"within {w.max_latency_ms:g} ms of its users")
         text = f"{why}; moves to {to}" + (f" ({', '.join(facts)})" if facts else "")
+        text += _refresh_words(w, schedule.move_month.get(w.id), cal)
         group = group_of.get(w.id)
         if group:
             others = [g for g in group if g != w.id]
             text += f"; moves in the same month as {', '.join(others)} (dependency or DR pair)"
         out[w.id] = text
     return out
+
+
+def _refresh_words(w: Workload, month: int | None, cal: Calendar) -> str:
+    """'; waits for its hardware refresh in 2028-04: GBP 198,000 cheaper than moving
+    before it' when it moves at a refresh that makes its move cheaper; else ''."""
+    r = refresh_month(w, cal)
+    if r is None or month is None or r == 0 or w.refresh_move_cost is None:
+        return ""
+    saving = w.migration_cost - w.refresh_move_cost
+    if month >= r and saving > 0:
+        return (
+            f"; waits for its hardware refresh in {cal.label(r)}: {_money(saving)} cheaper "
+            "than moving before it"
+        )
+    return ""
 
 
 def _use_after(inv: Inventory, target: Target) -> dict[tuple[str, str], int]:

@@ -14,7 +14,7 @@ from functools import cached_property
 from planner.inventory.items import Inventory
 from planner.inventory.months import Calendar
 from planner.schedule import Schedule
-from planner.target import Target
+from planner.target import Target, move_cost
 
 EPS = 1e-9
 
@@ -159,7 +159,7 @@ class Timeline:
         for w in inv.workloads:
             t = sched.move_month.get(w.id)
             if t is not None:
-                out.append(OneOff(t, "migration", w.id, w.migration_cost))
+                out.append(OneOff(t, "migration", w.id, move_cost(w, t, self.cal)))
         for r in inv.rooms:
             if r.status == "existing" and r.id not in target.open_rooms:
                 out.append(

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from planner.inventory.items import RESOURCES, Inventory
 from planner.inventory.months import Calendar
 from planner.schedule.pairs import Order
+from planner.target import move_cost, refresh_month
 
 DAYS_SCALE = 100
 AMOUNT_SCALE = 1000
@@ -39,8 +40,12 @@ class Mover:
     days: int
     """Person-days x DAYS_SCALE."""
     migration_cost: float
+    """Its price in its first month (before any refresh month in its window)."""
     due: int | None = None
     """Month of its not_after as given (may be outside the horizon), None without one."""
+    refresh: int | None = None
+    """First month of its window from which the move costs its refresh price (None: no
+    refresh price in its window, or every month of it at that price)."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,9 @@ class Migration:
     """Opened candidate -> step[k] = cost(open k + 1) - cost(open k), pence, k = 0..T-2."""
     move_slope: dict[str, int] = field(default_factory=dict)
     """Mover -> pence saved per month its move is later (the discounting tie-breaker)."""
+    refresh_step: dict[str, int] = field(default_factory=dict)
+    """Mover with a refresh month r -> pence its move costs more (less, when negative) in
+    month r or later than before: (refresh_move_cost - migration_cost) x df(r)."""
     month_labels: list[str] = field(default_factory=list)
     """'YYYY-MM' of each month, for messages (empty: month indices)."""
 
@@ -111,6 +119,9 @@ class Migration:
             total += sum(self.open_steps[rid][:o])
         for wid, t in move_month.items():
             total -= self.move_slope[wid] * t
+            r = self.mover[wid].refresh
+            if r is not None and t >= r:
+                total += self.refresh_step[wid]
         return total
 
 
@@ -179,9 +190,10 @@ def _movers(inv: Inventory, cal: Calendar, room_of: dict[str, str]) -> list[Move
         hi = min(T - 1, cal.month_of(w.not_after)) if w.not_after else T - 1
         days = math.ceil(w.migration_days * DAYS_SCALE - 1e-6)
         due = cal.month_of(w.not_after) if w.not_after else None
-        movers.append(
-            Mover(w.id, w.room, dst, w.zone, lo, hi, max(days, 0), float(w.migration_cost), due)
-        )
+        r = refresh_month(w, cal)
+        cost = float(move_cost(w, lo, cal))  # its price in its first month
+        refresh = r if r is not None and lo < r <= hi else None
+        movers.append(Mover(w.id, w.room, dst, w.zone, lo, hi, max(days, 0), cost, due, refresh))
     return movers
 
 
@@ -282,3 +294,8 @@ def _costs(inv: Inventory, inst: Migration) -> None:
     slope = math.log(1 + rate) / 12
     for mv in inst.movers:
         inst.move_slope[mv.id] = round(mv.migration_cost * 100 * slope)
+        if mv.refresh is not None:
+            w = inv.workload[mv.id]
+            later = w.refresh_move_cost if w.refresh_move_cost is not None else w.migration_cost
+            step = (later - mv.migration_cost) * 100 * _df(rate, mv.refresh)
+            inst.refresh_step[mv.id] = round(step)

@@ -8,7 +8,11 @@ Money is discounted monthly, df(m) = (1 + rate)^-(m/12). The cost is
   opening cost, cost_r(o) = sum_{k >= o} monthly[r] df(k) + open_cost[r] df(o);
 * for each move, its migration cost in its month, discounted linearly:
   cost[w] (1 - t[w] ln(1 + rate) / 12), a tie-breaker that prefers later moves
-  only where nothing else is at stake.
+  only where nothing else is at stake;
+* for a move whose price changes at its hardware refresh (spec/decisions.md) in
+  month r[w] of its window, refresh_step[w] = (refresh_move_cost - migration_cost)
+  df(r[w]) when it moves in month r[w] or later: z[w] = [t[w] >= r[w]],
+  t[w] >= r[w] if z[w], t[w] <= r[w] - 1 if not z[w].
 
 Each room's cost is counted relative to its earliest month and exactly, on the
 order encoding of its month (b[r, k] = [close[r] > k], o[r, k] = [open[r] > k],
@@ -18,6 +22,7 @@ created here) with the increments step[r, k] = cost_r(k + 1) - cost_r(k) of
     min  sum_{r closing} sum_{k = e[r]}^{T-1} step_close[r, k] b[r, k]
        + sum_{r opened}  sum_{k = 0}^{T-2}   step_open[r, k]  o[r, k]
        - sum_w slope[w] t[w]                 (slope[w] = cost[w] ln(1 + rate) / 12)
+       + sum_w refresh_step[w] z[w]
 
 Closing expensive rooms early is what saves money; discounting moves a one-off
 cost later only when that does not delay a closure. An explanation model has no
@@ -49,4 +54,10 @@ def add(b: ScheduleModel) -> None:
     for wid, tv in b.t.items():
         if inst.move_slope[wid]:
             terms.append(-inst.move_slope[wid] * tv)
+        r = inst.mover[wid].refresh
+        if r is not None and inst.refresh_step[wid]:
+            later = b.model.new_bool_var(f"refreshed[{wid}]")
+            b.model.add(tv >= r).only_enforce_if(later)
+            b.model.add(tv <= r - 1).only_enforce_if(~later)
+            terms.append(inst.refresh_step[wid] * later)
     b.model.minimize(sum(terms))

@@ -6,6 +6,7 @@
 """
 
 from planner.target.estate import Target, target_of
+from planner.target.moves import move_cost, refresh_month
 from planner.target.translate import EstateProblem, LimitOptions, annuity_factor, build_problem
 
 __all__ = [
@@ -14,5 +15,7 @@ __all__ = [
     "Target",
     "annuity_factor",
     "build_problem",
+    "move_cost",
+    "refresh_month",
     "target_of",
 ]

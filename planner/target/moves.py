@@ -34,6 +34,38 @@ def move_window(w: InvWorkload, cal: Calendar) -> tuple[int, int]:
     return lo, hi
 
 
+def refresh_month(w: InvWorkload, cal: Calendar) -> int | None:
+    """The first month a move costs ``refresh_move_cost`` (its refresh_due's month, 0 when
+    that is before the start); None without a refresh price."""
+    if w.refresh_due is None or w.refresh_move_cost is None:
+        return None
+    return max(0, cal.month_of(w.refresh_due))
+
+
+def move_cost(w: InvWorkload, month: int, cal: Calendar) -> float:
+    """What moving the workload in ``month`` costs (spec/decisions.md, hardware refresh):
+    ``refresh_move_cost`` from its refresh month on, else ``migration_cost``."""
+    r = refresh_month(w, cal)
+    if r is not None and month >= r and w.refresh_move_cost is not None:
+        return w.refresh_move_cost
+    return w.migration_cost
+
+
+def target_move_cost(w: InvWorkload, cal: Calendar) -> float:
+    """How the target values moving the workload: the cheapest price of a month in its
+    window (the refresh price when a month from its refresh on is in the window). The
+    schedule then picks the month, trading the cheaper move against closing a room
+    sooner; the plan's figures are those of the month it picks."""
+    lo, hi = move_window(w, cal)
+    r = refresh_month(w, cal)
+    prices = []
+    if lo <= hi and (r is None or r > lo):  # its first month is before the refresh
+        prices.append(w.migration_cost)
+    if lo <= hi and r is not None and w.refresh_move_cost is not None and max(r, lo) <= hi:
+        prices.append(w.refresh_move_cost)
+    return min(prices, default=w.migration_cost)
+
+
 def can_close(room: InvRoom, cal: Calendar) -> bool:
     """Whether an existing room could close within the horizon (earliest_close)."""
     if room.earliest_close is None:

@@ -47,7 +47,13 @@ from planner.solver import (
     SitePairRule,
     Workload,
 )
-from planner.target.moves import can_close, can_move, move_pair_rules, site_km
+from planner.target.moves import (
+    can_close,
+    can_move,
+    move_pair_rules,
+    site_km,
+    target_move_cost,
+)
 from planner.target.units import COST_UNIT, DAYS_SCALE, annuity_factor, pence, scale_for
 
 EXPLAIN_FULL_LIMIT = 300_000
@@ -253,7 +259,7 @@ def _workloads(
         allowed = e.graph.admissible_rooms(w)
         if not can_move(w, inv, e.cal):
             allowed = [rid for rid in allowed if rid == w.room]
-        move = pence(w.migration_cost)
+        move = pence(target_move_cost(w, e.cal))
         options = tuple((e.room_ix[rid], 0 if rid == w.room else move) for rid in allowed)
         blocked: tuple[tuple[int, Guard], ...] = ()
         if explain:
