@@ -26,7 +26,8 @@ estate (docs/plan-format.md, "Schedule rules"):
 Cost model: objective = one-off + A x steady, A = sum_{y=1..H} (1 + r)^-y;
 steady = open rooms' annual_cost + open desks' fixed_cost + FTE x cost_per_fte,
 FTE = ceil(tickets served / tickets_per_fte); one-off = migration_cost of each
-moved workload + closure_cost of each existing room or desk that closes +
+moved workload (the cheapest price of a month in its window where a hardware refresh
+changes it) + closure_cost of each existing room or desk that closes +
 open_cost of each candidate room opened.
 """
 
@@ -121,6 +122,18 @@ def can_move(w: Workload, estate: Estate, h: Horizon) -> bool:
     lo = h.month(w.not_before) if w.not_before else 0
     hi = h.month(w.not_after) if w.not_after else h.months - 1
     return max(lo, 0) <= min(hi, h.months - 1)
+
+
+def move_price(w: Workload, h: Horizon) -> float:
+    """What the target pays to move w: the cheapest price of a month in its window, a
+    month from its refresh_due's month on costing refresh_move_cost (spec/decisions.md)."""
+    if w.refresh_due is None or w.refresh_move_cost is None:
+        return w.migration_cost
+    lo = max(h.month(w.not_before) if w.not_before else 0, 0)
+    hi = min(h.month(w.not_after) if w.not_after else h.months - 1, h.months - 1)
+    refresh = h.month(w.refresh_due)
+    prices = [w.refresh_move_cost if t >= refresh else w.migration_cost for t in range(lo, hi + 1)]
+    return min(prices, default=w.migration_cost)
 
 
 def can_close(r: Room, h: Horizon) -> bool:
@@ -390,7 +403,9 @@ class Rules:
         return out
 
     def cost(self, room_of: dict[str, str], open_set: set[str], desk_of: dict[str, str]) -> float:
-        moves = sum(w.migration_cost for w in self.inv.workloads if room_of[w.id] != w.room)
+        moves = sum(
+            move_price(w, self.horizon) for w in self.inv.workloads if room_of[w.id] != w.room
+        )
         return moves + self.room_cost(open_set) + self.desk_plan(desk_of)[1]
 
 
@@ -495,7 +510,7 @@ def brute_force(
             placed.append(r)
             dfs(
                 i + 1,
-                moves + (w.migration_cost if moved else 0.0),
+                moves + (move_price(w, rules.horizon) if moved else 0.0),
                 days + (w.migration_days if moved else 0.0),
             )
             placed.pop()
@@ -623,6 +638,25 @@ def _with_compute(
                 update[k] = sum(getattr(w, k) for w in here) + rng.randint(0, slack)
         limited.append(r.model_copy(update=update))
     return limited, workloads
+
+
+def _with_refresh(rng: random.Random, workloads: list[Workload], h: Horizon) -> list[Workload]:
+    """A third of the estates give some workloads a hardware refresh (spec/decisions.md)
+    in a month of the horizon, at a tenth, half or one and a half times their move's
+    price. Its own random stream, so the rest of the draw is what it always was. Not
+    with the "windows" edge: the plan's objective prices each move in the month the
+    schedule picks (which trades it against closing rooms sooner), while the brute
+    force values the target as the optimiser's target does."""
+    if rng.random() < 2 / 3:
+        return workloads
+    out = []
+    for w in workloads:
+        if rng.random() < 0.5:
+            due = _month_day(h, rng.randrange(h.months), 1)
+            cost = round(w.migration_cost * rng.choice((0.1, 0.5, 1.5)))
+            w = w.model_copy(update={"refresh_due": due, "refresh_move_cost": cost})
+        out.append(w)
+    return out
 
 
 def _draw(rng: random.Random, seed: int, edges: frozenset[str]) -> Case | None:
@@ -812,6 +846,8 @@ def _draw(rng: random.Random, seed: int, edges: frozenset[str]) -> Case | None:
         for k, w in enumerate(workloads)
     ]
     rooms, workloads = _with_compute(random.Random(seed * 7 + 1), rooms, workloads)
+    if "windows" not in edges:  # there the plan's objective is compared, month prices and all
+        workloads = _with_refresh(random.Random(seed * 7 + 2), workloads, h)
 
     n_desk = rng.randint(1, 3)
     closure_share = 3.0 if "idle-desk" in edges else 0.9
