@@ -557,6 +557,13 @@ workloads."""
 RESOURCES: tuple[str, ...] = ("racks", "power_kw", *COMPUTE)
 """Every resource a room holds and a workload takes (rule 2): the field of both."""
 
+
+def thousandths(amount: float) -> int:
+    """An amount of a resource (at most 3 decimal places, as the inventory holds them) in
+    thousandths: sums of these are exact."""
+    return round(amount * 1000)
+
+
 RESOURCE_UNITS: dict[str, str] = {
     "racks": "racks",
     "power_kw": "kW",

@@ -26,7 +26,7 @@ from functools import cached_property
 from planner.inventory.findings import Finding, Severity
 from planner.inventory.geo import great_circle_km
 from planner.inventory.graph import UNREACHABLE, EstateGraph
-from planner.inventory.items import RESOURCE_UNITS, RESOURCES, Inventory
+from planner.inventory.items import RESOURCE_UNITS, RESOURCES, Inventory, thousandths
 from planner.inventory.load import Loaded, load_estate
 
 EPS = 1e-9
@@ -240,11 +240,6 @@ def check_today_capacity(ctx: Context) -> Iterator[Finding]:
                 f"room has {cap:g}",
                 f"correct the room's {k} or the workloads' {k}",
             )
-
-
-def thousandths(amount: float) -> int:
-    """An amount of at most 3 decimal places (as the inventory holds them) in thousandths."""
-    return round(amount * 1000)
 
 
 def check_today_accreditation(ctx: Context) -> Iterator[Finding]:

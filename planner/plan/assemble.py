@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from planner import __version__
-from planner.inventory.items import COMPUTE, RESOURCES, Inventory
+from planner.inventory.items import COMPUTE, Inventory
 from planner.inventory.load import inventory_sha256
 from planner.inventory.months import Calendar
 from planner.plan.finance import finance
 from planner.plan.shares import PENCE, split
 from planner.plan.staff import staff
-from planner.plan.timeline import Timeline, desk_fte
+from planner.plan.timeline import Timeline, desk_fte, room_use
 from planner.planfile import FORMAT
 from planner.schedule import Schedule
 from planner.solver import Outcome
@@ -122,18 +122,6 @@ def compute_in(inv: Inventory) -> tuple[str, ...]:
     )
 
 
-def _room_use(inv: Inventory, target: Target) -> dict[tuple[str, str, str], float]:
-    """(room, resource, 'before'|'after') -> the amount its workloads use today and in the
-    target, summed in thousandths (every amount has at most 3 decimal places): exact."""
-    thousandths: dict[tuple[str, str, str], int] = defaultdict(int)
-    for w in inv.workloads:
-        for k in RESOURCES:
-            amount = round(getattr(w, k) * 1000)
-            thousandths[(w.room, k, "before")] += amount
-            thousandths[(target.room_of[w.id], k, "after")] += amount
-    return defaultdict(float, {key: n / 1000 for key, n in thousandths.items()})
-
-
 def feasible_plan(
     head: dict[str, Any],
     ep: EstateProblem,
@@ -154,7 +142,12 @@ def feasible_plan(
     def month(m: int | None) -> str | None:
         return cal.label(m) if m is not None else None
 
-    used = _room_use(inv, target)
+    today = room_use(inv, {w.id: w.room for w in inv.workloads})
+    after = room_use(inv, target.room_of)
+
+    def used(room: str, resource: str, when: str) -> float:
+        return (today if when == "before" else after)[(room, resource)] / 1000
+
     zones_before: dict[str, set[str]] = defaultdict(set)
     zones_after: dict[str, set[str]] = defaultdict(set)
     for w in inv.workloads:
@@ -181,15 +174,15 @@ def feasible_plan(
             "annual_cost": r.annual_cost,
             "racks": r.racks,
             "power_kw": r.power_kw,
-            "racks_used_before": used[(r.id, "racks", "before")],
-            "racks_used_after": used[(r.id, "racks", "after")],
-            "power_used_before": used[(r.id, "power_kw", "before")],
-            "power_used_after": used[(r.id, "power_kw", "after")],
+            "racks_used_before": used(r.id, "racks", "before"),
+            "racks_used_after": used(r.id, "racks", "after"),
+            "power_used_before": used(r.id, "power_kw", "before"),
+            "power_used_after": used(r.id, "power_kw", "after"),
         }
         for k in compute:
             entry[k] = getattr(r, k)
-            entry[f"{k}_used_before"] = used[(r.id, k, "before")]
-            entry[f"{k}_used_after"] = used[(r.id, k, "after")]
+            entry[f"{k}_used_before"] = used(r.id, k, "before")
+            entry[f"{k}_used_after"] = used(r.id, k, "after")
         if compute:
             entry["peaks"] = [
                 {"resource": k, "month": month(peaks[k][r.id][0]), "used": peaks[k][r.id][1] / 1000}

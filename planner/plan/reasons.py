@@ -13,9 +13,10 @@ import dataclasses
 import time
 from collections import defaultdict
 
-from planner.inventory.items import RESOURCE_UNITS, RESOURCES, Inventory, Room, Workload
+from planner.inventory.items import RESOURCE_UNITS, RESOURCES, Room, Workload, thousandths
 from planner.inventory.months import Calendar
 from planner.plan.explain import describe
+from planner.plan.timeline import room_use
 from planner.schedule import Schedule
 from planner.solver import SolveOptions, Status, find_core, solve
 from planner.target import EstateProblem, LimitOptions, Target, build_problem, refresh_month
@@ -144,7 +145,7 @@ def room_reasons(
 def move_reasons(ep: EstateProblem, target: Target, schedule: Schedule) -> dict[str, str]:
     inv = ep.inventory
     group_of = {w: g for g in schedule.move_groups for w in g}
-    use = _use_after(inv, target)
+    use = room_use(inv, target.room_of)
     cal = Calendar(inv.estate.start, inv.estate.horizon_years)
     out: dict[str, str] = {}
     for w in inv.workloads:
@@ -188,22 +189,13 @@ def _refresh_words(w: Workload, month: int | None, cal: Calendar) -> str:
     return ""
 
 
-def _use_after(inv: Inventory, target: Target) -> dict[tuple[str, str], int]:
-    """(room, resource) -> thousandths its workloads use in the target estate."""
-    use: dict[tuple[str, str], int] = defaultdict(int)
-    for w in inv.workloads:
-        for k in RESOURCES:
-            use[(target.room_of[w.id], k)] += round(getattr(w, k) * 1000)
-    return use
-
-
 def _no_room_for(room: Room, w: Workload, use: dict[tuple[str, str], int]) -> str | None:
     """'pershore-mr stays open but has no room for it: with it, pershore-mr would hold
     412 of 344 vCPU' when staying would overfill a resource the room states; else None."""
     for k in RESOURCES:
         cap = getattr(room, k)
-        need = use[(room.id, k)] + round(getattr(w, k) * 1000)
-        if cap is not None and getattr(w, k) > 0 and need > round(cap * 1000):
+        need = use[(room.id, k)] + thousandths(getattr(w, k))
+        if cap is not None and getattr(w, k) > 0 and need > thousandths(cap):
             return (
                 f"{room.id} stays open but has no room for it: with it, {room.id} would "
                 f"hold {need / 1000:g} of {cap:g} {RESOURCE_UNITS[k]}"

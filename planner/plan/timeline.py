@@ -8,15 +8,26 @@ month by construction.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from planner.inventory.items import Inventory
+from planner.inventory.items import RESOURCES, Inventory, thousandths
 from planner.inventory.months import Calendar
 from planner.schedule import Schedule
 from planner.target import Target, move_cost
 
 EPS = 1e-9
+
+
+def room_use(inv: Inventory, placement: dict[str, str]) -> dict[tuple[str, str], int]:
+    """(room, resource) -> thousandths its workloads use when each workload is in the room
+    ``placement`` gives (exact: every amount has at most 3 decimal places)."""
+    use: dict[tuple[str, str], int] = defaultdict(int)
+    for w in inv.workloads:
+        for k in RESOURCES:
+            use[(placement[w.id], k)] += thousandths(getattr(w, k))
+    return use
 
 
 def desk_fte(tickets: float, tickets_per_fte: float) -> int:
@@ -77,7 +88,7 @@ class Timeline:
         use: dict[str, int] = {r.id: 0 for r in self.inv.rooms}
         moves: dict[int, list[tuple[str, str, int]]] = {}
         for w in self.inv.workloads:
-            amount = round(getattr(w, resource) * 1000)
+            amount = thousandths(getattr(w, resource))
             use[w.room] += amount
             t = self.schedule.move_month.get(w.id)
             if t is not None:
