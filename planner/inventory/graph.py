@@ -36,6 +36,7 @@ from functools import cached_property
 import networkx as nx
 
 from planner.inventory.items import Inventory, Room, Workload
+from planner.inventory.months import Calendar
 
 UNREACHABLE = math.inf
 """Latency of a pair of sites with no path over the networks considered."""
@@ -261,6 +262,17 @@ class EstateGraph:
         r = self.inventory.room.get(room)
         return r.site if r else None
 
+    @cached_property
+    def _months(self) -> int:
+        est = self.inventory.estate
+        return Calendar(est.start, est.horizon_years).months
+
+    def attainable(self, room: Room) -> frozenset[str]:
+        """The accreditations the room holds or can gain within the horizon (an upgrade
+        whose lead time ends inside it; spec/decisions.md)."""
+        gains = {u.accreditation for u in room.upgrades if u.lead_months < self._months}
+        return frozenset(room.accreditations) | gains
+
     def exclusions(self, workload: Workload, room: Room) -> list[Exclusion]:
         """Why ``room`` may not host ``workload`` (rules 3, 5, close, size); [] if it may."""
         inv = self.inventory
@@ -277,14 +289,15 @@ class EstateGraph:
             )
         zone = inv.zone.get(workload.zone)
         if zone is not None:
-            missing = sorted(set(zone.requires) - set(room.accreditations))
+            missing = sorted(set(zone.requires) - self.attainable(room))
             if missing:
                 out.append(
                     Exclusion(
                         room.id,
                         "accreditation",
                         f"zone {zone.id} requires {', '.join(missing)}, "
-                        f"which the room does not hold",
+                        "which the room does not hold"
+                        + (" (nor can gain in the horizon)" if room.upgrades else ""),
                     )
                 )
         if workload.racks > room.racks or workload.power_kw > room.power_kw:
@@ -374,7 +387,7 @@ class EstateGraph:
             r.id
             for r in candidates
             if not r.close
-            and requires <= set(r.accreditations)
+            and requires <= self.attainable(r)
             and workload.racks <= r.racks
             and workload.power_kw <= r.power_kw
         }

@@ -27,6 +27,7 @@ from pydantic import (
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 # --------------------------------------------------------------------------- bounds
@@ -113,6 +114,10 @@ LATENCY_PLACES = 3
 floats and allows 1e-9 ms of rounding, the checker adds them exactly; with
 microseconds a path either fits a limit exactly or misses it by at least 0.001 ms, far
 more than any float rounding, so both agree."""
+
+LEAD_MONTHS_MAX = 1_200
+"""Months of an upgrade's lead time: a hundred years (the horizon is at most 30 years;
+an upgrade that cannot hold within it is never bought)."""
 
 DISTANCE_MAX_KM = 20_100
 """Kilometres: no two points on Earth are further apart than about 20,015 km."""
@@ -376,13 +381,28 @@ class Link(Item):
     """Bandwidth in Mbit/s (reported, not yet optimised); at most 1,000,000,000."""
 
 
+class Upgrade(Item):
+    """An accreditation a room can gain (spec/decisions.md): bought or not by the plan."""
+
+    accreditation: Id
+    """The accreditation the room gains, e.g. dspt or pasf."""
+    cost: Money
+    """One-off cost of the upgrade, GBP, in the month it first holds; 0 to 1,000,000,000."""
+    annual_cost: Money = 0
+    """Added to the room's running cost from that month on, GBP a year; 0 to
+    1,000,000,000."""
+    lead_months: int = Field(default=0, ge=0, le=LEAD_MONTHS_MAX)
+    """Months from the start of the migration to the first month the room can hold it; 0
+    to 1,200."""
+
+
 class Room(Item):
     """A machine room (server room or data centre hall) that hosts workloads."""
 
     id: Id
     """Unique room id."""
-    site: Id
-    """Site the room is on."""
+    site: Id = ""
+    """Site the room is on (a suite may leave it out: it is on its parent's site)."""
     name: Text = ""
     """Human name, e.g. 'Guildhall basement machine room'."""
     racks: Racks
@@ -412,6 +432,12 @@ class Room(Item):
     2199-12-31."""
     status: Literal["existing", "candidate"] = "existing"
     """'existing' (open today) or 'candidate' (could be opened by the plan)."""
+    upgrades: list[Upgrade] = Field(default_factory=list)
+    """Accreditations the room can gain, each with its cost and lead time (spec/decisions.md)."""
+    within: Id | None = None
+    """A secure suite: the room it is built inside (same site; a room of its own for
+    separation and accreditation, open only while its parent is open; not counted by
+    --max-rooms). Its site may be left out: it is the parent's."""
     open_cost: Money = 0
     """One-off cost to open a candidate room, GBP; 0 to 1,000,000,000."""
     ops_fte: float = Field(default=0, ge=0, le=OPS_FTE_MAX, allow_inf_nan=False)
@@ -430,6 +456,15 @@ class Room(Item):
             if getattr(self, k) is not None
         ]
         return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+    @model_validator(mode="after")
+    def _sited(self) -> Room:
+        if not self.site and self.within is None:
+            raise ValueError(
+                "site is missing: name the site the room is on (only a suite, a room "
+                "`within` another, may leave it out)"
+            )
+        return self
 
     @field_validator("close")
     @classmethod

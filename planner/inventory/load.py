@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.inventory.findings import Finding, Findings, Location
-from planner.inventory.items import SECTIONS, TOP_LEVEL_KEYS, Estate, Inventory, Item
+from planner.inventory.items import SECTIONS, TOP_LEVEL_KEYS, Estate, Inventory, Item, Room
 from planner.inventory.parse import parse_estate, parse_items, parse_separate
 from planner.inventory.raw import file_problem, key_line, line_of
 from planner.inventory.tables import read_csv, read_xlsx
@@ -181,7 +181,7 @@ class _Merge:
 
     def inventory(self) -> Inventory:
         items = dict(self.items)
-        items["rooms"] = self.rooms_with_compute()
+        items["rooms"] = self.suites_sited(self.rooms_with_compute())
         items["room_compute"] = []
         return Inventory(estate=self.estate or PLACEHOLDER_ESTATE, separate=self.separate, **items)
 
@@ -233,6 +233,40 @@ class _Merge:
                 )
             seen.setdefault(room_id, where)
         return list(rooms.values())
+
+    def suites_sited(self, rooms: list[Item]) -> list[Item]:
+        """The rooms with each suite that leaves out its site on its parent's site (a suite
+        whose parent is not a room with a site is an error and left out)."""
+        loaded = self.loaded
+        by_id = {r.id: r for r in rooms if isinstance(r, Room)}
+        out: list[Item] = []
+        for room in rooms:
+            if not isinstance(room, Room) or room.within is None or room.site:
+                out.append(room)
+                continue
+            within, room_id = room.within, room.id
+            parent = by_id.get(within)
+            if parent is not None and parent.site:
+                out.append(room.model_copy(update={"site": parent.site}))
+                continue
+            loaded.rejected.add(("rooms", room_id))
+            if parent is None and ("rooms", within) in loaded.rejected:
+                continue  # the parent's own findings say why
+            loaded.findings.add(
+                Finding(
+                    "error",
+                    "suite-site",
+                    loaded.locations[("rooms", room_id)],
+                    "rooms",
+                    room_id,
+                    "within",
+                    f"no room '{within}' to take the site from"
+                    if parent is None
+                    else f"room '{within}' is itself a suite without a site",
+                    "name the room the suite is built inside, or give the suite its site",
+                )
+            )
+        return out
 
 
 def _unknown_section(file: Path, doc: dict[str, Any], key: Any, raw: Any) -> Finding:

@@ -3,6 +3,7 @@
 ``rooms.csv`` (or a sheet named ``rooms`` in a workbook) has one row per room and one
 column per field. List fields hold ``;``-separated values (``users:
 guildhall;county-hall``); ``depends_on`` cells hold ``workload:max_latency_ms``
+entries; ``upgrades`` cells hold ``accreditation:cost[:annual_cost[:lead_months]]``
 entries; ``separate`` has columns ``a`` and ``b``; the ``estate`` section is a single
 row. Each row becomes a :class:`~planner.inventory.raw.LineDict` with its line (CSV)
 or row number (XLSX).
@@ -87,6 +88,21 @@ def _parse_dependencies(value: Any) -> list[Any]:
     return entries
 
 
+UPGRADE_PARTS = ("accreditation", "cost", "annual_cost", "lead_months")
+
+
+def _parse_upgrades(value: Any) -> list[Any]:
+    """'dspt:50000:10000:9' -> [{'accreditation': 'dspt', 'cost': '50000', ...}]."""
+    entries: list[Any] = []
+    for part in _split_cell(value):
+        fields = [f.strip() for f in part.split(":")]
+        if len(fields) > len(UPGRADE_PARTS):
+            entries.append(part)  # reported by the model: not an upgrade
+            continue
+        entries.append(dict(zip(UPGRADE_PARTS, fields, strict=False)))
+    return entries
+
+
 def row_to_item(section: str, row: dict[str, Any], line: int) -> LineDict:
     """Turn one CSV/XLSX row into the mapping a YAML file would have held."""
     model = Estate if section == "estate" else SECTIONS[section]
@@ -103,6 +119,8 @@ def row_to_item(section: str, row: dict[str, Any], line: int) -> LineDict:
             value = value.date()
         if key == "depends_on":
             item[key] = _parse_dependencies(value)
+        elif key == "upgrades":
+            item[key] = _parse_upgrades(value)
         elif key in list_fields:
             item[key] = _split_cell(value)
         elif key in str_fields and isinstance(value, int | float) and not isinstance(value, bool):

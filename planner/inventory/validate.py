@@ -28,6 +28,7 @@ from planner.inventory.geo import great_circle_km
 from planner.inventory.graph import UNREACHABLE, EstateGraph
 from planner.inventory.items import RESOURCE_UNITS, RESOURCES, Inventory, thousandths
 from planner.inventory.load import Loaded, load_estate
+from planner.inventory.validate_decisions import check_suites, check_upgrades
 
 EPS = 1e-9
 
@@ -183,6 +184,8 @@ def check_references(ctx: Context) -> Iterator[Finding]:
         yield from dangling("links", label, "network", "network", lk.network, link=f"#{i}")
     for r in inv.rooms:
         yield from dangling("rooms", r.id, "site", "site", r.site)
+        if r.within is not None and r.within != r.id:
+            yield from dangling("rooms", r.id, "within", "room", r.within)
     for d in inv.service_desks:
         yield from dangling("service_desks", d.id, "site", "site", d.site)
     for oid in inv.estate.shared_service or []:
@@ -540,6 +543,8 @@ def _worst_costs(inv: Inventory) -> tuple[float, tuple[str, str, str, float]]:
     for r in inv.rooms:
         cost = a * r.annual_cost + r.open_cost + r.closure_cost
         terms.append(("rooms", r.id, "annual_cost", cost))
+        for k, u in enumerate(r.upgrades):
+            terms.append(("rooms", r.id, f"upgrades[{k}].cost", u.cost + a * u.annual_cost))
     tickets = sum(o.tickets_per_year for o in inv.organisations)
     for d in inv.service_desks:
         fte = max(d.seats, math.ceil(tickets / d.tickets_per_fte))
@@ -645,6 +650,8 @@ CHECKS: list[Check] = [
     check_hostable,
     check_desks,
     check_room_flags,
+    check_upgrades,
+    check_suites,
     check_cost_range,
     check_suspicious,
 ]

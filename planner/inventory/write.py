@@ -26,8 +26,9 @@ that a spreadsheet would run as a formula (starting ``=``, ``+``, ``-`` or ``@``
 is written with a leading apostrophe, which the reader removes again
 (:func:`planner.inventory.tables.csv_escape`); XLSX cells are typed as text, so
 they need none. In tables, list
-fields are ``;``-separated and ``depends_on`` cells are
-``workload:max_latency_ms;...``, as the loader reads them. YAML omits fields
+fields are ``;``-separated, ``depends_on`` cells are
+``workload:max_latency_ms;...`` and ``upgrades`` cells
+``accreditation:cost:annual_cost:lead_months;...``, as the loader reads them. YAML omits fields
 equal to their default (except in the estate block, whose settings are all
 written out: they are what a reader of the business case checks first) and uses
 flow style only for short things (lists of
@@ -62,7 +63,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel
 
-from planner.inventory.items import SECTIONS, Dependency, Estate, Inventory, Item
+from planner.inventory.items import SECTIONS, Dependency, Estate, Inventory, Item, Upgrade
 from planner.inventory.load import INPUT_SUFFIXES
 from planner.inventory.tables import csv_escape
 
@@ -173,6 +174,13 @@ def _yaml_value(value: Any) -> Any:
     if isinstance(value, Dependency):
         return _FlowMap(
             workload=value.workload, max_latency_ms=_number(float(value.max_latency_ms))
+        )
+    if isinstance(value, Upgrade):
+        return _FlowMap(
+            accreditation=value.accreditation,
+            cost=_number(float(value.cost)),
+            annual_cost=_number(float(value.annual_cost)),
+            lead_months=value.lead_months,
         )
     if isinstance(value, list | tuple):
         items = [_yaml_value(v) for v in value]
@@ -364,6 +372,9 @@ def _list_cell(value: Iterable[Any]) -> str:
     for v in value:
         if isinstance(v, Dependency):
             parts.append(f"{v.workload}:{_text(_number(float(v.max_latency_ms)))}")
+        elif isinstance(v, Upgrade):
+            amounts = (_text(_number(float(v.cost))), _text(_number(float(v.annual_cost))))
+            parts.append(f"{v.accreditation}:{amounts[0]}:{amounts[1]}:{v.lead_months}")
         else:
             parts.append(_text(v))
     return ";".join(parts)
