@@ -255,6 +255,15 @@ class Peak(_Part):
     used: Number = _core("what its workloads use then")
 
 
+class UpgradeBought(_Part):
+    """An accreditation upgrade the plan buys for a room (spec/decisions.md)."""
+
+    accreditation: Text = _core("the accreditation the room gains")
+    month: Month = _core("the first month the room holds it (its cost falls then)")
+    cost: Number = _opt("its one-off cost, GBP")
+    annual_cost: Number = _opt("added to the room's running cost from that month, GBP a year")
+
+
 class Room(_Part):
     """A machine room, existing or candidate, and what the plan does with it."""
 
@@ -287,6 +296,10 @@ class Room(_Part):
     zones_before: list[Text] = _ext("zones of its workloads today")
     zones_after: list[Text] = _ext("zones of its workloads in the target estate")
     accreditations: list[Text] = _ext("its accreditations")
+    upgrades_bought: list[UpgradeBought] = _opt(
+        "accreditation upgrades bought, with the month each holds from; rooms with upgrades only"
+    )
+    within: Text = _opt("the room a secure suite is built inside; suites only")
     ops_fte: Number = _opt("operations staff (FTE) while it is open")
     reason: Text = _ext("the main reason for the decision, in words")
 
@@ -346,6 +359,7 @@ class OneOffBreakdown(_Amounts):
     room_closure: Number = _ext("closing rooms")
     room_opening: Number = _ext("opening candidate rooms")
     desk_closure: Number = _ext("closing desks")
+    room_upgrade: Number = _opt("accreditation upgrades bought; estates offering upgrades only")
 
 
 class SteadyBreakdown(_Amounts):
