@@ -17,6 +17,7 @@ from planner.solver.problem import (
     Problem,
     Room,
     SitePairRule,
+    Upgrade,
     Workload,
 )
 from planner.solver.results import Outcome, Progress, Solution, Status, relative_gap
@@ -35,6 +36,7 @@ __all__ = [
     "Solution",
     "SolveOptions",
     "Status",
+    "Upgrade",
     "Workload",
     "find_core",
     "relative_gap",

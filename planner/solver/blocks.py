@@ -28,6 +28,10 @@ is in B; site rules and move pairs with a fixed partner are in O(w); the budget
 is residual. The objective of P|B is the part of P's objective that B and F
 change, so s' is kept when P|B's objective is lower than s's part.
 
+* upgrades of rooms in B come along (no fixed workload is in B, so only free ones
+  need them); a suite in B whose parent is outside B stays closed if the parent is
+  closed in s, and a parent in B with an open suite outside B stays open.
+
 **A sweep** solves disjoint blocks covering every room, starting from today's
 estate (which may break rules: a room that must close, say). After block B is
 solved no workload enters B's rooms again, and later blocks see B's workloads
@@ -52,7 +56,7 @@ from ortools.sat.python import cp_model
 
 from planner import sat
 from planner.solver.build import build
-from planner.solver.problem import AtMostOne, Problem, SitePairRule, Workload
+from planner.solver.problem import AtMostOne, Problem, Room, SitePairRule, Workload
 from planner.solver.variables import FacilityModel
 
 SWEEP_OPTIONS = 1_000
@@ -76,13 +80,15 @@ class Incumbent:
 
 
 def cost_terms(p: Problem, inc: Incumbent) -> dict[str, int]:
-    """The room layer's objective terms (family ``objective``: moves, rooms), in units."""
+    """The room layer's objective terms (family ``objective``: moves, rooms with the
+    upgrades the assignment needs), in units."""
     return {
         "moves": sum(dict(wl.options)[inc.assignment[w]] for w, wl in enumerate(p.workloads)),
         "rooms": sum(
             room.cost_open if inc.room_open[r] else room.cost_closed
             for r, room in enumerate(p.rooms)
-        ),
+        )
+        + sum(p.upgrades[u].cost for u in p.upgrades_needed(inc.assignment)),
     }
 
 
@@ -211,6 +217,8 @@ def restrict(
                 allowed[w].discard(r)
         elif len(inner) > 1:
             pairs_kept.append(AtMostOne(tuple((index[w], local[r]) for w, r in inner), amo.label))
+    upgrades = [u for u, up in enumerate(p.upgrades) if up.room in local]
+    up_local = {u: i for i, u in enumerate(upgrades)}
     workloads = []
     for w in free:
         wl = p.workloads[w]
@@ -218,8 +226,15 @@ def restrict(
         if not options:
             return None
         today_room = local.get(wl.today) if wl.today is not None else None
+        needs = tuple(
+            (local[r], tuple(up_local[u] for u in needed))
+            for r, needed in wl.needs
+            if r in allowed[w]
+        )
         workloads.append(
-            Workload(wl.id, wl.demand, options, wl.zone, today_room, move_days=wl.move_days)
+            Workload(
+                wl.id, wl.demand, options, wl.zone, today_room, move_days=wl.move_days, needs=needs
+            )
         )
     budget = p.move_budget
     if budget is not None:
@@ -234,8 +249,9 @@ def restrict(
     sub = replace(
         p,
         name=f"{p.name} block {block[0]}",
-        rooms=tuple(p.rooms[r] for r in block),
+        rooms=_block_rooms(p, inc, block),
         workloads=tuple(workloads),
+        upgrades=tuple(replace(p.upgrades[u], room=local[p.upgrades[u].room]) for u in upgrades),
         site_rules=tuple(rules),
         at_most_one=tuple(pairs_kept),
         move_budget=budget,
@@ -246,7 +262,33 @@ def restrict(
     units = sum(dict(p.workloads[w].options)[inc.assignment[w]] for w in free) + sum(
         p.rooms[r].cost_open if inc.room_open[r] else p.rooms[r].cost_closed for r in block
     )
+    units += sum(p.upgrades[u].cost for u in p.upgrades_needed(inc.assignment) if u in up_local)
     return SubProblem(sub, list(block), free, units)
+
+
+def _block_rooms(p: Problem, inc: Incumbent, block: list[int]) -> tuple[Room, ...]:
+    """The block's rooms, suites tied to parents outside the block by the incumbent: a
+    suite whose parent is closed stays closed; a parent with an open suite stays open."""
+    local = {r: i for i, r in enumerate(block)}
+    held_open = {
+        room.within
+        for r, room in enumerate(p.rooms)
+        if room.within is not None and r not in local and inc.room_open[r]
+    }
+    out = []
+    for r in block:
+        room = p.rooms[r]
+        if room.within is not None:
+            parent = room.within
+            if parent in local:
+                room = replace(room, within=local[parent])
+            else:
+                closed = not inc.room_open[parent]
+                room = replace(room, within=None, must_close=room.must_close or closed)
+        if r in held_open:
+            room = replace(room, must_open=True)
+        out.append(room)
+    return tuple(out)
 
 
 def _rules_of(p: Problem, free: list[int]) -> list[SitePairRule]:

@@ -52,6 +52,8 @@ def add_hint(b: FacilityModel) -> None:
             m.add_hint(var, r == wl.today)
     for key, var in b.zone.items():
         m.add_hint(var, key in present)
+    for var in b.bought:
+        m.add_hint(var, False)  # today's estate needs no upgrade (it is legal today)
     if not p.desks:
         return
     load = [0] * len(p.desks)
@@ -80,6 +82,9 @@ def replace_hint(b: FacilityModel, solution: Solution) -> None:
             m.add_hint(var, r == chosen)
     for key, var in b.zone.items():
         m.add_hint(var, key in present)
+    needed = p.upgrades_needed(solution.assignment)
+    for i, var in enumerate(b.bought):
+        m.add_hint(var, i in needed)
     for (o, d), var in b.serve.items():
         m.add_hint(var, solution.desk_of[o] == d)
     for d, var in enumerate(b.desk_open):

@@ -48,6 +48,7 @@ def solve_layers(
         name=problem.name + " (desks)",
         rooms=(),
         workloads=(),
+        upgrades=(),
         site_rules=(),
         at_most_one=(),
         max_rooms=None,

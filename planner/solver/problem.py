@@ -43,6 +43,8 @@ class Room:
     must_close: bool = False
     counts_to_limit: bool = True
     """Counts towards :attr:`Problem.max_rooms`."""
+    within: int | None = None
+    """A suite: the index of the room it is built inside (open only while that room is)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,19 @@ class Workload:
     """Assignment cost of a blocked room in the explanation model (costs are ignored there)."""
     move_days: int = 0
     """Effort (scaled person-days) a move away from ``today`` takes; see ``move_budget``."""
+    needs: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    """(room index, upgrades it needs) for each option that needs upgrades (indices into
+    :attr:`Problem.upgrades`): the workload may use the room only if they are bought."""
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """Something a room can gain at a cost (an accreditation): bought or not."""
+
+    room: int
+    cost: int
+    """Cost (units) if bought, e.g. its one-off cost + A x its annual cost."""
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,6 +154,8 @@ class Problem:
     """Pairs (i, j), i < j, of zones that may not share a room."""
     conflict_reason: dict[tuple[int, int], str] = field(default_factory=dict)
     """Why each pair conflicts: 'separate' or 'isolation:<zone>'."""
+    upgrades: tuple[Upgrade, ...] = ()
+    """What rooms can gain; workloads name the ones an option needs (:attr:`Workload.needs`)."""
     site_rules: tuple[SitePairRule, ...] = ()
     at_most_one: tuple[AtMostOne, ...] = ()
     max_rooms: int | None = None
@@ -155,6 +172,15 @@ class Problem:
     """Money added to every objective (costs the decisions cannot change)."""
     explain: bool = False
     """Built for an explanation model (blocked options filled in)."""
+
+    def upgrades_needed(self, assignment: list[int]) -> set[int]:
+        """The upgrades an assignment (a room per workload) needs bought."""
+        out: set[int] = set()
+        for w, wl in enumerate(self.workloads):
+            for r, needed in wl.needs:
+                if assignment[w] == r:
+                    out.update(needed)
+        return out
 
     @property
     def size(self) -> str:

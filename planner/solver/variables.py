@@ -6,6 +6,7 @@ Variables (all 0/1 unless stated):
 * ``x[w, r]``      workload w is in room r, for r in w's options (and, in an
   explanation model, its blocked rooms)
 * ``zone[r, k]``   room r hosts zone k (only where a conflict could arise)
+* ``bought[u]``    upgrade u (an accreditation a room gains) is bought
 * ``desk_open[d]`` desk d is open; ``serve[o, d]`` organisation o is served by d;
   ``fte[d]`` integer staff of desk d
 
@@ -42,6 +43,8 @@ class FacilityModel:
     desk_open: list[cp_model.IntVar] = field(default_factory=list)
     serve: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     fte: list[cp_model.IntVar] = field(default_factory=list)
+    bought: list[cp_model.IntVar] = field(default_factory=list)
+    """bought[u]: upgrade u is bought (family ``upgrades``)."""
     guards: dict[GuardKey, cp_model.IntVar] = field(default_factory=dict)
     objective_terms: dict[str, cp_model.LinearExprT] = field(default_factory=dict)
     """Named parts of the objective (units), for the cost breakdown."""

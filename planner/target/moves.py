@@ -51,12 +51,14 @@ def move_cost(w: InvWorkload, month: int, cal: Calendar) -> float:
     return w.migration_cost
 
 
-def target_move_cost(w: InvWorkload, cal: Calendar) -> float:
+def target_move_cost(w: InvWorkload, cal: Calendar, earliest: int = 0) -> float:
     """How the target values moving the workload: the cheapest price of a month in its
-    window (the refresh price when a month from its refresh on is in the window). The
-    schedule then picks the month, trading the cheaper move against closing a room
-    sooner; the plan's figures are those of the month it picks."""
+    window (the refresh price when a month from its refresh on is in the window), from
+    ``earliest`` on (a move into a room whose upgrade holds from then). The schedule
+    then picks the month, trading the cheaper move against closing a room sooner; the
+    plan's figures are those of the month it picks."""
     lo, hi = move_window(w, cal)
+    lo = max(lo, earliest)
     r = refresh_month(w, cal)
     prices = []
     if lo <= hi and (r is None or r > lo):  # its first month is before the refresh

@@ -13,7 +13,16 @@ applied, so the model only ever sees legal options:
   fit the horizon (``migration-budget`` family);
 * rule 3 (accreditation) and rule 5 (user latency): a room is an option of a
   workload only if it holds every accreditation the zone requires and every
-  user site reaches it within ``max_latency_ms`` over the zone's networks.
+  user site reaches it within ``max_latency_ms`` over the zone's networks;
+* upgrades (spec/decisions.md): a room that can gain the missing accreditations
+  within the horizon is an option too, needing those upgrades bought (family
+  ``upgrades``), if the workload may move in or after the month the last of them
+  can first hold (``lead_months``); the move is then valued from that month on.
+  An upgrade costs its one-off cost + A x its annual cost, like a candidate room:
+  as if held for the whole horizon (the schedule dates it, and the plan's finance
+  counts its annual cost from that month);
+* suites: a room ``within`` another is open only while its parent is (family
+  ``suites``) and does not count towards ``--max-rooms``.
 
 The pairwise rules are turned into allowed/forbidden site pairs:
 
@@ -37,6 +46,7 @@ from functools import cached_property
 from planner.inventory.graph import EstateGraph
 from planner.inventory.items import COMPUTE, Inventory
 from planner.inventory.items import Room as InventoryRoom
+from planner.inventory.items import Workload as InventoryWorkload
 from planner.inventory.months import Calendar
 from planner.solver import (
     Desk,
@@ -45,12 +55,14 @@ from planner.solver import (
     Problem,
     Room,
     SitePairRule,
+    Upgrade,
     Workload,
 )
 from planner.target.moves import (
     can_close,
     can_move,
     move_pair_rules,
+    move_window,
     site_km,
     target_move_cost,
 )
@@ -86,6 +98,8 @@ class EstateProblem:
     inventory: Inventory
     graph: EstateGraph
     annuity: float
+    upgrade_keys: tuple[tuple[str, str], ...] = ()
+    """(room, accreditation) of each of the problem's upgrades."""
 
     def room_id(self, r: int) -> str:
         return self.problem.rooms[r].id
@@ -175,6 +189,26 @@ class _Estate:
         return tuple(caps)
 
     @cached_property
+    def upgrades(self) -> dict[tuple[str, str], int]:
+        """(room, accreditation) -> upgrade index, for upgrades that can hold in the horizon."""
+        keys = [
+            (r.id, u.accreditation)
+            for r in self.inv.rooms
+            for u in r.upgrades
+            if u.lead_months < self.cal.months
+        ]
+        return {key: i for i, key in enumerate(keys)}
+
+    def needs(self, w: InventoryWorkload, room: InventoryRoom) -> tuple[tuple[int, ...], int]:
+        """The upgrades a move of w into ``room`` needs, and the first month they all hold."""
+        missing = set(self.inv.zone[w.zone].requires) - set(room.accreditations)
+        if not missing:
+            return (), 0
+        lead = {u.accreditation: u.lead_months for u in room.upgrades}
+        ups = tuple(sorted(self.upgrades[(room.id, a)] for a in missing))
+        return ups, max(lead[a] for a in missing)
+
+    @cached_property
     def tickets_scale(self) -> int:
         return scale_for([d.tickets_per_fte for d in self.inv.service_desks], 10**4)
 
@@ -197,6 +231,7 @@ def build_problem(
     )
     rooms = _rooms(e)
     workloads, option_sites = _workloads(e, rooms, explain)
+    upgrades = _upgrades(e)
     conflicts, reason = _conflicts(e)
     desks = _desks(e)
     problem = Problem(
@@ -206,6 +241,7 @@ def build_problem(
         sites=e.sites,
         rooms=rooms,
         workloads=workloads,
+        upgrades=upgrades,
         zones=e.zones,
         conflicts=frozenset(conflicts),
         conflict_reason=reason,
@@ -220,7 +256,7 @@ def build_problem(
         cost_unit=COST_UNIT,
         explain=explain,
     )
-    return EstateProblem(problem, inv, e.graph, e.annuity)
+    return EstateProblem(problem, inv, e.graph, e.annuity, tuple(e.upgrades))
 
 
 def _rooms(e: _Estate) -> tuple[Room, ...]:
@@ -239,10 +275,22 @@ def _rooms(e: _Estate) -> tuple[Room, ...]:
             existing=r.status == "existing",
             must_open=r.keep or (r.status == "existing" and not can_close(r, e.cal)),
             must_close=r.close,
-            counts_to_limit=inv.in_shared_service(inv.site[r.site].organisation),
+            counts_to_limit=r.within is None
+            and inv.in_shared_service(inv.site[r.site].organisation),
+            within=e.room_ix[r.within] if r.within is not None else None,
         )
         for r in inv.rooms
     )
+
+
+def _upgrades(e: _Estate) -> tuple[Upgrade, ...]:
+    """Every upgrade that can hold within the horizon: one-off cost + A x annual cost."""
+    out = []
+    for (rid, acc), _ in sorted(e.upgrades.items(), key=lambda kv: kv[1]):
+        u = next(u for u in e.inv.room[rid].upgrades if u.accreditation == acc)
+        cost = pence(u.cost + e.annuity * u.annual_cost)
+        out.append(Upgrade(room=e.room_ix[rid], cost=cost, label=f"{rid}:{acc}"))
+    return tuple(out)
 
 
 def _workloads(
@@ -260,7 +308,21 @@ def _workloads(
         if not can_move(w, inv, e.cal):
             allowed = [rid for rid in allowed if rid == w.room]
         move = pence(target_move_cost(w, e.cal))
-        options = tuple((e.room_ix[rid], 0 if rid == w.room else move) for rid in allowed)
+        options_list: list[tuple[int, int]] = []
+        needs: list[tuple[int, tuple[int, ...]]] = []
+        _, last = move_window(w, e.cal)
+        for rid in allowed:
+            r = e.room_ix[rid]
+            if rid == w.room:
+                options_list.append((r, 0))
+                continue
+            ups, lead = e.needs(w, inv.room[rid])
+            if not ups:
+                options_list.append((r, move))
+            elif lead <= last:  # the move can wait for the upgrade
+                options_list.append((r, pence(target_move_cost(w, e.cal, lead))))
+                needs.append((r, ups))
+        options = tuple(options_list)
         blocked: tuple[tuple[int, Guard], ...] = ()
         if explain:
             if full_explain:
@@ -283,6 +345,7 @@ def _workloads(
                 blocked=blocked,
                 blocked_cost=move,
                 move_days=round(w.migration_days * DAYS_SCALE),
+                needs=tuple(needs),
             )
         )
         option_sites.append(

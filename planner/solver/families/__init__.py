@@ -23,6 +23,8 @@ from planner.solver.families import (
     resilience,
     rooms,
     separation,
+    suites,
+    upgrades,
     user_latency,
 )
 from planner.solver.variables import FacilityModel
@@ -39,6 +41,8 @@ FAMILIES: dict[str, Family] = {
     "dependency-latency": dependency.add,
     "resilience": resilience.add,
     "rooms": rooms.add,
+    "suites": suites.add,
+    "upgrades": upgrades.add,
     "migration-budget": migration_budget.add,
     "move-pairs": move_pairs.add,
     "desks": desks.add,

@@ -16,6 +16,8 @@ first amount is > 0. Either way the plan was not optimal: a contradiction.
 So every optimal plan satisfies all of them at once, and adding them never
 changes the optimum. The inequalities are strict, so ties keep both options.
 
+k must not need an upgrade for w (its cost would be more than c[w, k]), and the
+first form does not apply to a suite k (opening it may open its parent too).
 The move must not break another rule, so w qualifies only when it has no
 side rules that a move could break: its zone conflicts with no other zone, it
 is in no site rule (dependency, DR) and no move-pair set, and moving it costs
@@ -73,7 +75,8 @@ def add(b: FacilityModel) -> None:
         if not free[w]:
             continue
         cost = dict(wl.options)
-        near = [(cost[k], k) for k in roomy if k in cost]
+        needs = dict(wl.needs)
+        near = [(cost[k], k) for k in roomy if k in cost and k not in needs]
         if not near:
             continue
         for j, var in b.by_workload[w]:
@@ -85,7 +88,7 @@ def add(b: FacilityModel) -> None:
                     continue
                 room = p.rooms[k]
                 opening = max(0, room.cost_open - room.cost_closed)
-                may_open = p.max_rooms is None or not room.counts_to_limit
+                may_open = room.within is None and (p.max_rooms is None or not room.counts_to_limit)
                 if may_open and cj > ck + opening:
                     m.add(var == 0)
                     break
