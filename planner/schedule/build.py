@@ -35,6 +35,7 @@ PARTS: dict[str, Part] = {
     "days-per-month": rules.days_per_month,
     "close-months": rules.close_months,
     "open-months": rules.open_months,
+    "upgrade-months": rules.upgrade_months,
     "objective": objective.add,
     "energetic": bounds.energetic,
     "weighted-months": bounds.weighted_months,
@@ -68,6 +69,9 @@ def hint(b: ScheduleModel, greedy: GreedySchedule) -> int:
         values[var.index] = greedy.close_month[rid]
     for rid, var in b.open_.items():
         values[var.index] = greedy.open_month[rid]
+    bought = b.inst.upgrade_months(greedy.move_month)
+    for key, var in b.bought_at.items():
+        values[var.index] = bought[key]
     for var, lo, bits in b.encodings:
         value = values[var.index]
         for i, bit in enumerate(bits):

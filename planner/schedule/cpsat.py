@@ -141,7 +141,7 @@ def schedule_migration(
     greedy = _greedy(inst, result) if method != "cp-sat" else None
     if method == "greedy":
         if greedy is not None and greedy.complete:
-            _take_greedy(result, greedy, None)
+            _take_greedy(result, inst, greedy, None)
         elif greedy is not None:
             result.explanation = [f"the greedy scheduler found no schedule: {greedy.problem}"]
         result.wall_s = time.monotonic() - start
@@ -167,7 +167,7 @@ def schedule_migration(
             # or proved the greedy schedule optimal; never expected: it proved the legal
             # greedy schedule infeasible. The greedy schedule stands.
             bound = solver.best_objective_bound if code != cp_model.INFEASIBLE else None
-            _take_greedy(result, greedy, bound, optimal=code == cp_model.OPTIMAL)
+            _take_greedy(result, inst, greedy, bound, optimal=code == cp_model.OPTIMAL)
         elif code == cp_model.INFEASIBLE:
             _explain(result, inv, cal, inst, explain_time_s)
         elif greedy is not None:
@@ -248,9 +248,8 @@ def _take_cp_sat(
     result.bound = bound
     result.gap = _gap(value, bound, optimal)
     result.close_month = {r: int(solver.value(v)) for r, v in built.close.items()}
-    result.open_month = {
-        r: min(result.move_month[w] for w in inst.entering[r]) for r in built.open_
-    }
+    result.open_month = inst.open_months(result.move_month)
+    result.upgrade_month = inst.upgrade_months(result.move_month)
     return True
 
 
@@ -276,13 +275,19 @@ def _gap(value: float, bound: float | None, optimal: bool) -> float | None:
 
 
 def _take_greedy(
-    result: Schedule, greedy: GreedySchedule, bound: float | None, *, optimal: bool = False
+    result: Schedule,
+    inst: Migration,
+    greedy: GreedySchedule,
+    bound: float | None,
+    *,
+    optimal: bool = False,
 ) -> None:
     result.status = "optimal" if optimal else "feasible"
     result.method = "greedy"
     result.move_month = dict(greedy.move_month)
     result.close_month = dict(greedy.close_month)
     result.open_month = dict(greedy.open_month)
+    result.upgrade_month = inst.upgrade_months(greedy.move_month)
     result.cost = greedy.cost
     result.bound = bound
     result.gap = _gap(float(greedy.cost or 0), bound, optimal)

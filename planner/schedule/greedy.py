@@ -306,10 +306,14 @@ def _capacity_problem(inst: Migration) -> str | None:
 def _close_months(inst: Migration, move_month: dict[str, int]) -> dict[str, int]:
     """Each closing room closes the month after its last move out, not before its earliest
     close month (rule 4 of the module docstring; may be after the horizon)."""
-    return {
+    out = {
         rid: max(lo, 1 + max((move_month[w] for w in inst.leaving.get(rid, [])), default=0))
         for rid, lo in inst.closing.items()
     }
+    for suite, parent in inst.suites.items():  # a parent closes after its suites
+        if suite in out and parent in out:
+            out[parent] = max(out[parent], out[suite])
+    return out
 
 
 class _Forward:
@@ -534,7 +538,7 @@ def _finish(
 ) -> GreedySchedule:
     """The complete schedule of these moves and closes: candidate rooms open with their
     first move in, every rule checked again (a violation is the greedy's own bug)."""
-    open_month = {rid: min(move_month[w] for w in inst.entering[rid]) for rid in inst.opening}
+    open_month = inst.open_months(move_month)
     wrong = violations(inst, move_month, close_month, open_month)
     if wrong:
         return GreedySchedule(
@@ -705,8 +709,16 @@ def violations(
         for w in inst.leaving.get(rid, []):
             if move_month[w] + 1 > c:
                 out.append(f"room {rid} closes before {w} leaves")
+    first_in = inst.open_months(move_month)
     for rid in inst.opening:
-        first = min(move_month[w] for w in inst.entering[rid])
-        if open_month.get(rid) != first:
-            out.append(f"room {rid} opens in {open_month.get(rid)}, first move in {first}")
+        if open_month.get(rid) != first_in[rid]:
+            out.append(f"room {rid} opens in {open_month.get(rid)}, first in {first_in[rid]}")
+    for suite, parent in inst.suites.items():
+        both = suite in close_month and parent in close_month
+        if both and close_month[suite] > close_month[parent]:
+            out.append(f"suite {suite} closes after {parent}")
+    for buy in inst.buys:
+        for w in buy.entering:
+            if move_month[w] < buy.lo:
+                out.append(f"{w} enters {buy.room} before its {buy.accreditation} can hold")
     return out

@@ -34,7 +34,8 @@ class Mover:
     dst: str
     zone: str
     lo: int
-    """Earliest move month (its not_before, else 0)."""
+    """Earliest move month: its not_before (else 0), and no earlier than the lead months
+    of the upgrades its new room needs for it."""
     hi: int
     """Latest move month (its not_after, else T - 1; may be < lo when its window misses)."""
     days: int
@@ -72,6 +73,19 @@ class Separation:
     entering: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Buy:
+    """An upgrade the target buys: the room holds ``accreditation`` from its month on,
+    which is no earlier than ``lo`` (its lead_months) and no later than the first move in
+    that needs it."""
+
+    room: str
+    accreditation: str
+    lo: int
+    entering: tuple[str, ...]
+    """Movers into the room whose zone requires the accreditation."""
+
+
 @dataclass
 class Migration:
     """Everything the schedule decides about, in months and whole numbers."""
@@ -102,6 +116,14 @@ class Migration:
     month r or later than before: (refresh_move_cost - migration_cost) x df(r)."""
     month_labels: list[str] = field(default_factory=list)
     """'YYYY-MM' of each month, for messages (empty: month indices)."""
+    buys: list[Buy] = field(default_factory=list)
+    """The upgrades bought (spec/decisions.md), each dated by its first move in."""
+    buy_steps: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    """(room, accreditation) -> step[k] = cost(bought k + 1) - cost(bought k), pence,
+    k = 0..T-2 (like a candidate's opening: each later month saves its running cost)."""
+    suites: dict[str, str] = field(default_factory=dict)
+    """Suite -> its parent, for suites that close or open with their parent: a suite
+    closes no later than its parent, and a parent opens no later than its suite."""
 
     def label(self, m: int) -> str:
         return self.month_labels[m] if 0 <= m < len(self.month_labels) else f"month {m}"
@@ -122,7 +144,29 @@ class Migration:
             r = self.mover[wid].refresh
             if r is not None and t >= r:
                 total += self.refresh_step[wid]
+        for buy in self.buys:
+            g = min(move_month[w] for w in buy.entering)
+            total += sum(self.buy_steps[(buy.room, buy.accreditation)][buy.lo : g])
         return total
+
+    def open_months(self, move_month: dict[str, int]) -> dict[str, int]:
+        """Each opened candidate opens with its first move in, or with its first suite
+        to open if that is sooner (a suite is open only while its parent is)."""
+        out = {
+            rid: min((move_month[w] for w in self.entering.get(rid, [])), default=self.T)
+            for rid in self.opening
+        }
+        for suite, parent in self.suites.items():
+            if suite in out and parent in out:
+                out[parent] = min(out[parent], out[suite])
+        return out
+
+    def upgrade_months(self, move_month: dict[str, int]) -> dict[tuple[str, str], int]:
+        """Each upgrade holds from the first move in that needs it (buying later costs
+        less: its running cost starts later)."""
+        return {
+            (b.room, b.accreditation): min(move_month[w] for w in b.entering) for b in self.buys
+        }
 
 
 def _df(rate: float, m: int) -> float:
@@ -160,6 +204,12 @@ def build_migration(
     capacities = _capacities(inv, stays, leaving, entering)
     separations = _separations(inv, leaving, entering)
     closing, opening = _room_changes(inv, cal, open_rooms, entering)
+    suites = {
+        r.id: r.within
+        for r in inv.rooms
+        if r.within is not None
+        and ((r.id in closing and r.within in closing) or (r.id in opening and r.within in opening))
+    }
     inst = Migration(
         T=cal.months,
         movers=movers,
@@ -173,9 +223,32 @@ def build_migration(
         leaving=dict(leaving),
         entering=dict(entering),
         month_labels=[cal.label(m) for m in range(cal.months)],
+        buys=_buys(inv, entering),
+        suites=suites,
     )
     _costs(inv, inst)
     return inst
+
+
+def missing(inv: Inventory, wid: str, room_id: str) -> list[str]:
+    """The accreditations a workload's zone requires that a room does not hold today."""
+    room = inv.room[room_id]
+    return sorted(set(inv.zone[inv.workload[wid].zone].requires) - set(room.accreditations))
+
+
+def _buys(inv: Inventory, entering: dict[str, list[str]]) -> list[Buy]:
+    """The upgrades the moves need: for each room, each accreditation an entrant's zone
+    requires and the room does not hold (the target bought it)."""
+    buys = []
+    for room in inv.rooms:
+        lead = {u.accreditation: u.lead_months for u in room.upgrades}
+        needing: dict[str, list[str]] = defaultdict(list)
+        for wid in entering.get(room.id, []):
+            for acc in missing(inv, wid, room.id):
+                needing[acc].append(wid)
+        for acc in sorted(needing):
+            buys.append(Buy(room.id, acc, lead[acc], tuple(needing[acc])))
+    return buys
 
 
 def _movers(inv: Inventory, cal: Calendar, room_of: dict[str, str]) -> list[Mover]:
@@ -187,6 +260,8 @@ def _movers(inv: Inventory, cal: Calendar, room_of: dict[str, str]) -> list[Move
         if dst == w.room:
             continue
         lo = max(0, cal.month_of(w.not_before)) if w.not_before else 0
+        lead = {u.accreditation: u.lead_months for u in inv.room[dst].upgrades}
+        lo = max([lo] + [lead[a] for a in missing(inv, w.id, dst)])  # its upgrades hold
         hi = min(T - 1, cal.month_of(w.not_after)) if w.not_after else T - 1
         days = math.ceil(w.migration_days * DAYS_SCALE - 1e-6)
         due = cal.month_of(w.not_after) if w.not_after else None
@@ -264,6 +339,13 @@ def _room_changes(
             closing[room.id] = lo
         elif room.status == "candidate" and room.id in open_rooms and entering[room.id]:
             opening.append(room.id)
+    # A candidate opened only for its suites opens with them.
+    for room in inv.rooms:
+        parent = room.within
+        if parent is None or room.id not in opening or parent in opening:
+            continue
+        if parent in open_rooms and inv.room[parent].status == "candidate":
+            opening.append(parent)
     return closing, opening
 
 
@@ -289,6 +371,14 @@ def _costs(inv: Inventory, inst: Migration) -> None:
             round(
                 -monthly * _df(rate, k) + room.open_cost * 100 * (_df(rate, k + 1) - _df(rate, k))
             )
+            for k in range(T - 1)
+        ]
+    for buy in inst.buys:
+        u = next(u for u in inv.room[buy.room].upgrades if u.accreditation == buy.accreditation)
+        monthly = u.annual_cost * 100 / 12
+        # cost(g) = sum_{k>=g} monthly df(k) + cost df(g), like a candidate's opening
+        inst.buy_steps[(buy.room, buy.accreditation)] = [
+            round(-monthly * _df(rate, k) + u.cost * 100 * (_df(rate, k + 1) - _df(rate, k)))
             for k in range(T - 1)
         ]
     slope = math.log(1 + rate) / 12

@@ -19,7 +19,9 @@ class Schedule:
     close_month: dict[str, int] = field(default_factory=dict)
     """Room -> first month it no longer costs (closing rooms)."""
     open_month: dict[str, int] = field(default_factory=dict)
-    """Candidate room -> month of its first move in."""
+    """Candidate room -> month of its first move in (or of its first suite's)."""
+    upgrade_month: dict[tuple[str, str], int] = field(default_factory=dict)
+    """(room, accreditation) -> first month a bought upgrade holds."""
     desk_switch_month: dict[str, int] = field(default_factory=dict)
     """Organisation -> month it changes desk (only those that change)."""
     desk_close_month: dict[str, int] = field(default_factory=dict)

@@ -138,6 +138,7 @@ def close_months(b: ScheduleModel) -> None:
 
         close[r] >= t[w] + 1    for every w leaving r
         e[r] <= close[r] <= T
+        close[s] <= close[p]    for a suite s closing with its parent p
 
     Creates close[r]. In a normal model close[r] >= e[r] is its domain; in an explanation
     model close[r] >= e[r] is guarded by (earliest-close, r) and close[r] <= T by
@@ -156,6 +157,9 @@ def close_months(b: ScheduleModel) -> None:
         for wid in inst.leaving.get(rid, []):
             m.add(c >= b.t[wid] + 1)
         b.close[rid] = c
+    for suite, parent in inst.suites.items():
+        if suite in b.close and parent in b.close:
+            m.add(b.close[suite] <= b.close[parent])
 
 
 def open_months(b: ScheduleModel) -> None:
@@ -163,6 +167,8 @@ def open_months(b: ScheduleModel) -> None:
     move in:
 
         open[r] <= t[w]     for every w entering r,   0 <= open[r] <= T - 1
+        open[p] <= open[s]  for a suite s opening with its parent p (a parent opened
+                            only for its suites has no moves in)
 
     Creates open[r] (up to 4T in an explanation model). Minimising its cost makes open[r]
     the month of the first move in.
@@ -170,6 +176,28 @@ def open_months(b: ScheduleModel) -> None:
     m, inst = b.model, b.inst
     for rid in inst.opening:
         o = m.new_int_var(0, b.upper, f"open[{rid}]")
-        for wid in inst.entering[rid]:
+        for wid in inst.entering.get(rid, []):
             m.add(o <= b.t[wid])
         b.open_[rid] = o
+    for suite, parent in inst.suites.items():
+        if suite in b.open_ and parent in b.open_:
+            m.add(b.open_[parent] <= b.open_[suite])
+
+
+def upgrade_months(b: ScheduleModel) -> None:
+    """Rule ``upgrade-months`` (rule 3 month by month with upgrades, spec/decisions.md):
+    a room holds an upgrade u from month g[u], no earlier than its lead time and no later
+    than the first move in that needs it:
+
+        lo[u] <= g[u] <= t[w]     for every w entering the room whose zone needs u
+
+    (lo[u] is also in those movers' windows). Creates g[u]. Minimising its cost (its
+    running cost from g[u] on, part ``objective``) makes g[u] the first such move.
+    """
+    m, inst = b.model, b.inst
+    for buy in inst.buys:
+        key = (buy.room, buy.accreditation)
+        g = m.new_int_var(buy.lo, max(b.upper, buy.lo), f"g[{buy.room},{buy.accreditation}]")
+        for wid in buy.entering:
+            m.add(g <= b.t[wid])
+        b.bought_at[key] = g

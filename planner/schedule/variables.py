@@ -8,6 +8,7 @@ the rule or part of :data:`planner.schedule.build.PARTS` that needs it):
   ``separation-during``, where it needs fewer constraints than the pairs)
 * ``close[r]``    the first month closing room r no longer costs (rule ``close-months``)
 * ``open[r]``     the month opened candidate r opens (rule ``open-months``)
+* ``g[u]``        the month bought upgrade u first holds (rule ``upgrade-months``)
 * order-encoding bits ``b[r, k] = [close[r] > k]``, ``o[r, k] = [open[r] > k]``
   (part ``objective``) and ``g[w, k] = [t[w] > k]`` (the time-indexed bounds)
 
@@ -66,6 +67,10 @@ class ScheduleModel:
     t: dict[str, cp_model.IntVar] = field(default_factory=dict)
     close: dict[str, cp_model.IntVar] = field(default_factory=dict)
     open_: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    bought_at: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    """(room, accreditation) -> g[u], the month the upgrade first holds."""
+    buy_bits: dict[tuple[str, str], list[cp_model.IntVar]] = field(default_factory=dict)
+    """Upgrade -> u[k] = [g > k] for k = lo..T-2."""
     guards: dict[GuardKey, cp_model.IntVar] = field(default_factory=dict)
     encodings: list[tuple[cp_model.IntVar, int, list[cp_model.IntVar]]] = field(
         default_factory=list
