@@ -19,6 +19,7 @@ from typing import Any
 from planner.inventory.graph import EstateGraph
 from planner.inventory.load import Loaded
 from planner.plan.assemble import feasible_plan, header, infeasible_plan
+from planner.plan.decision_reasons import upgrade_reasons, without_upgrades
 from planner.plan.explain import explain_infeasible
 from planner.plan.reasons import counterfactuals, desk_reasons, move_reasons, room_reasons
 from planner.plan.timeline import Timeline
@@ -185,6 +186,7 @@ def optimise(
     t2 = time.monotonic()
     tl = Timeline(inv, target, schedule)
     measured: dict[str, str] = {}
+    upgrades_measured: dict[tuple[str, str], str] = {}
     # Re-solves measure against every target; skip them when some were cut off as
     # unschedulable, or the comparison would be with plans that cannot be carried out.
     if options.explain_reasons and outcome.objective is not None and not rejected:
@@ -196,8 +198,12 @@ def optimise(
             workers=options.workers,
             seed=options.seed,
         )
+        upgrades_measured = without_upgrades(
+            ep, target, outcome.objective, workers=options.workers, seed=options.seed
+        )
+    gains = upgrade_reasons(ep, target, schedule, upgrades_measured)
     reasons = {
-        "rooms": room_reasons(ep, target, schedule, measured),
+        "rooms": room_reasons(ep, target, schedule, measured, gains),
         "moves": move_reasons(ep, target, schedule),
         "desks": desk_reasons(ep, target, tl.desk_fte_after),
     }

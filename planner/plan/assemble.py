@@ -192,9 +192,21 @@ def feasible_plan(
             "zones_before": sorted(zones_before[r.id]),
             "zones_after": sorted(zones_after[r.id]),
             "accreditations": list(r.accreditations),
-            "ops_fte": r.ops_fte,
-            "reason": reasons["rooms"].get(r.id, ""),
         }
+        if r.upgrades:
+            entry["upgrades_bought"] = [
+                {
+                    "accreditation": u.accreditation,
+                    "month": cal.label(g),
+                    "cost": u.cost,
+                    "annual_cost": u.annual_cost,
+                }
+                for rid, u, g in tl.upgrades
+                if rid == r.id
+            ]
+        if r.within is not None:
+            entry["within"] = r.within
+        entry |= {"ops_fte": r.ops_fte, "reason": reasons["rooms"].get(r.id, "")}
         rooms.append(entry)
     serving: dict[str, list[str]] = defaultdict(list)
     for o in inv.organisations:

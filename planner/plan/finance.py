@@ -4,9 +4,10 @@ and each partner's share (docs/plan-format.md, "Finance, month by month").
 Allocation rule (stated in every plan): a room's annual cost is shared by the
 racks its workloads take (an empty room: its site's owner); a desk's cost by
 the tickets of the organisations it serves (a desk serving nobody: its site's
-owner); weights that are all zero share equally. One-off costs: a move to the
-workload's owner; a room's closure by today's racks in it; a candidate's
-opening by its racks in the plan; a desk's closure by the tickets it served today.
+owner); weights that are all zero share equally; an upgrade's annual cost is part of
+its room's. One-off costs: a move to the workload's owner; a room's closure by
+today's racks in it; a candidate's opening and an upgrade by its racks in the plan;
+a desk's closure by the tickets it served today.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ ALLOCATION = (
     "and by the mean of both shares where they take both (else memory, then storage; an "
     "empty room: its site's owner); "
     "desks by the tickets of the organisations they serve (an idle desk: its site's owner); "
-    "moves to the workload's owner; closures by today's use, openings by planned use"
+    "moves to the workload's owner; closures by today's use, openings and accreditation "
+    "upgrades by planned use (an upgrade's annual cost is part of its room's)"
 )
 
 
@@ -93,6 +95,7 @@ def steady_costs(tl: Timeline) -> dict[str, float]:
     inv = tl.inv
     rooms_before = sum(r.annual_cost for r in inv.rooms if r.status == "existing")
     rooms_after = sum(r.annual_cost for r in inv.rooms if r.id in tl.target.open_rooms)
+    rooms_after += sum(u.annual_cost for rid, u, _ in tl.upgrades if rid in tl.target.open_rooms)
     desks_before = sum(
         d.fixed_cost + tl.desk_fte_before[d.id] * d.cost_per_fte for d in inv.service_desks
     )
@@ -116,10 +119,14 @@ def steady_by_org(tl: Timeline, after: bool) -> dict[str, float]:
     placement = tl.target.room_of if after else {w.id: w.room for w in inv.workloads}
     desk_of = tl.target.desk_of if after else {o.id: o.desk for o in inv.organisations}
     rooms = _room_weights(inv, placement)
+    bought: dict[str, float] = defaultdict(float)
+    for rid, u, _ in tl.upgrades if after else []:
+        bought[rid] += u.annual_cost
     for r in inv.rooms:
         is_open = r.id in tl.target.open_rooms if after else r.status == "existing"
         if is_open:
-            _share(rooms.get(r.id, {}), r.annual_cost, _room_owner(inv, r.id), out)
+            cost = r.annual_cost + bought[r.id]
+            _share(rooms.get(r.id, {}), cost, _room_owner(inv, r.id), out)
     weights = _desk_weights(inv, desk_of)
     fte = tl.desk_fte_after if after else tl.desk_fte_before
     for d in inv.service_desks:
@@ -145,7 +152,7 @@ def one_off_by_org(tl: Timeline) -> dict[str, float]:
             out[inv.workload[item.item].organisation] += item.amount
         elif item.kind == "room_closure":
             _share(today.get(item.item, {}), item.amount, _room_owner(inv, item.item), out)
-        elif item.kind == "room_opening":
+        elif item.kind in ("room_opening", "room_upgrade"):
             _share(planned.get(item.item, {}), item.amount, _room_owner(inv, item.item), out)
         else:
             _share(desks_today.get(item.item, {}), item.amount, _desk_owner(inv, item.item), out)
@@ -159,8 +166,9 @@ def planned_by_org_month(tl: Timeline, m: int) -> dict[str, float]:
     placement = {w.id: tl.location(w.id, m) for w in inv.workloads}
     weights = _room_weights(inv, placement)
     for r in inv.rooms:
-        if tl.room_open_in(r.id, m):
-            _share(weights.get(r.id, {}), r.annual_cost / 12, _room_owner(inv, r.id), out)
+        cost = tl.room_running_cost(r.id, m)
+        if cost or tl.room_open_in(r.id, m):
+            _share(weights.get(r.id, {}), cost / 12, _room_owner(inv, r.id), out)
     serving = tl.desk_orgs(m)
     for d in inv.service_desks:
         is_open, fte = tl.desk_state(d.id, m, serving)
@@ -179,6 +187,8 @@ def finance(tl: Timeline) -> dict[str, Any]:
     baseline_steady = steady["rooms_before"] + steady["desks_before"]
     planned_steady = steady["rooms_after"] + steady["desks_after"]
     breakdown = {"migration": 0.0, "room_closure": 0.0, "room_opening": 0.0, "desk_closure": 0.0}
+    if any(r.upgrades for r in inv.rooms):
+        breakdown["room_upgrade"] = 0.0  # written for estates that offer upgrades
     one_off_month = [0.0] * tl.months
     for item in tl.one_offs:
         breakdown[item.kind] += item.amount
@@ -275,6 +285,7 @@ def finance(tl: Timeline) -> dict[str, Any]:
             "rooms": round(
                 breakdown["room_closure"]
                 + breakdown["room_opening"]
+                + breakdown.get("room_upgrade", 0.0)
                 + annuity * steady["rooms_after"],
                 2,
             ),

@@ -25,7 +25,8 @@ COUNTERFACTUAL_MAX_ROOMS = 40
 """Estates with more rooms than this get factual reasons only (no re-solves)."""
 
 
-def _money(amount: float) -> str:
+def gbp(amount: float) -> str:
+    """GBP 12,345: money in a reason."""
     return f"GBP {amount:,.0f}"
 
 
@@ -64,14 +65,12 @@ def counterfactuals(
             qualifier = "" if outcome.status is Status.OPTIMAL else "at least "
             if is_open:
                 out[room.id] = (
-                    f"keeping it is {qualifier}{_money(delta)} cheaper (one-off plus "
+                    f"keeping it is {qualifier}{gbp(delta)} cheaper (one-off plus "
                     f"{ep.annuity:.2f} years of running cost) than the best plan "
                     "that closes it"
                 )
             else:
-                out[room.id] = (
-                    f"opening it would cost {qualifier}{_money(delta)} more than the plan"
-                )
+                out[room.id] = f"opening it would cost {qualifier}{gbp(delta)} more than the plan"
         elif outcome.status is Status.INFEASIBLE:
             explain_ep = build_problem(ep.inventory, ep.graph, limits, explain=True)
             er = explain_ep.problem
@@ -92,8 +91,14 @@ def counterfactuals(
 
 
 def room_reasons(
-    ep: EstateProblem, target: Target, schedule: Schedule, measured: dict[str, str]
+    ep: EstateProblem,
+    target: Target,
+    schedule: Schedule,
+    measured: dict[str, str],
+    upgrades: dict[str, str] | None = None,
 ) -> dict[str, str]:
+    """Each room's decision in words (``measured``: counterfactual reasons; ``upgrades``:
+    what each room gains, appended)."""
     inv = ep.inventory
     cal = Calendar(inv.estate.start, inv.estate.horizon_years)
     leaving: dict[str, list[str]] = defaultdict(list)
@@ -109,15 +114,13 @@ def room_reasons(
         dests = sorted({target.room_of[w] for w in moved_out})
         if r.status == "existing" and r.id not in target.open_rooms:
             when = cal.label(schedule.close_month[r.id]) if r.id in schedule.close_month else "?"
-            why = "marked close: true" if r.close else f"saves {_money(r.annual_cost)} a year"
+            why = "marked close: true" if r.close else f"saves {gbp(r.annual_cost)} a year"
             moves = (
                 f"its {len(moved_out)} workload(s) move to {', '.join(dests)}"
                 if moved_out
                 else "it hosts nothing"
             )
-            out[r.id] = (
-                f"closes from {when}: {why}; {moves}; one-off closure {_money(r.closure_cost)}"
-            )
+            out[r.id] = f"closes from {when}: {why}; {moves}; one-off closure {gbp(r.closure_cost)}"
         elif r.status == "existing":
             if r.keep:
                 out[r.id] = "marked keep: true"
@@ -134,11 +137,15 @@ def room_reasons(
             sources = sorted({inv.workload[w].room for w in entering[r.id]})
             out[r.id] = (
                 f"opened from {when} for {len(entering[r.id])} workload(s) from "
-                f"{', '.join(sources) or 'nowhere'}; {_money(r.annual_cost)} a year "
-                f"and {_money(r.open_cost)} to open"
+                f"{', '.join(sources) or 'nowhere'}; {gbp(r.annual_cost)} a year "
+                f"and {gbp(r.open_cost)} to open"
             )
         else:
             out[r.id] = measured.get(r.id, "not opened: the plan is cheaper without it")
+        suites = [s.id for s in inv.rooms if s.within == r.id and s.id in target.open_rooms]
+        if suites and r.id in target.open_rooms:
+            out[r.id] += f"; it houses the suite {', '.join(suites)}"
+        out[r.id] += (upgrades or {}).get(r.id, "")
     return out
 
 
@@ -161,7 +168,13 @@ def move_reasons(ep: EstateProblem, target: Target, schedule: Schedule) -> dict[
         zone = inv.zone[w.zone]
         facts = []
         if zone.requires:
-            facts.append(f"{to} holds {', '.join(zone.requires)}")
+            gained = sorted(a for room, a in target.upgrades if room == to and a in zone.requires)
+            holds = f"{to} holds {', '.join(zone.requires)}"
+            if gained:
+                months = [schedule.upgrade_month.get((to, a)) for a in gained]
+                first = max((m for m in months if m is not None), default=0)
+                holds += f" ({', '.join(gained)} bought, held from {cal.label(first)})"
+            facts.append(holds)
         if w.max_latency_ms is not None and w.users:
             facts.append(f"within {w.max_latency_ms:g} ms of its users")
         text = f"{why}; moves to {to}" + (f" ({', '.join(facts)})" if facts else "")
@@ -183,7 +196,7 @@ def _refresh_words(w: Workload, month: int | None, cal: Calendar) -> str:
     saving = w.migration_cost - w.refresh_move_cost
     if month >= r and saving > 0:
         return (
-            f"; waits for its hardware refresh in {cal.label(r)}: {_money(saving)} cheaper "
+            f"; waits for its hardware refresh in {cal.label(r)}: {gbp(saving)} cheaper "
             "than moving before it"
         )
     return ""
@@ -216,7 +229,7 @@ def desk_reasons(ep: EstateProblem, target: Target, fte: dict[str, int]) -> dict
             moved = [o.id for o in inv.organisations if o.desk == d.id]
             dest = sorted({target.desk_of[o] for o in moved})
             verb = "moves" if len(moved) == 1 else "move"
-            out[d.id] = f"closes: saves {_money(d.fixed_cost)} a year fixed cost" + (
+            out[d.id] = f"closes: saves {gbp(d.fixed_cost)} a year fixed cost" + (
                 f"; {', '.join(moved)} {verb} to {', '.join(dest)}" if moved else ""
             )
     return out

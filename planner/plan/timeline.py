@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from planner.inventory.items import RESOURCES, Inventory, thousandths
+from planner.inventory.items import RESOURCES, Inventory, Upgrade, thousandths
 from planner.inventory.months import Calendar
 from planner.schedule import Schedule
 from planner.target import Target, move_cost
@@ -41,7 +41,7 @@ class OneOff:
 
     month: int
     kind: str
-    """migration | room_closure | room_opening | desk_closure"""
+    """migration | room_closure | room_opening | room_upgrade | desk_closure"""
     item: str
     amount: float
 
@@ -150,9 +150,28 @@ class Timeline:
             out.setdefault(desk, []).append(o.id)
         return out
 
+    @cached_property
+    def upgrades(self) -> list[tuple[str, Upgrade, int]]:
+        """(room, upgrade, month it first holds) of every upgrade bought, in inventory order."""
+        out = []
+        for r in self.inv.rooms:
+            for u in r.upgrades:
+                key = (r.id, u.accreditation)
+                if key in self.target.upgrades:
+                    out.append((r.id, u, self.schedule.upgrade_month.get(key, 0)))
+        return out
+
+    def room_running_cost(self, room_id: str, m: int) -> float:
+        """A year's running cost of the room in month m: its own annual cost and that of
+        the upgrades it holds by then (0 when it is not open)."""
+        if not self.room_open_in(room_id, m):
+            return 0.0
+        extra = sum(u.annual_cost for rid, u, g in self.upgrades if rid == room_id and m >= g)
+        return self.inv.room[room_id].annual_cost + extra
+
     # ----------------------------------------------------------------- money
     def room_monthly_cost(self, m: int) -> float:
-        return sum(r.annual_cost for r in self.inv.rooms if self.room_open_in(r.id, m)) / 12
+        return sum(self.room_running_cost(r.id, m) for r in self.inv.rooms) / 12
 
     def desk_monthly_cost(self, m: int) -> float:
         total = 0.0
@@ -178,6 +197,8 @@ class Timeline:
                 )
             elif r.status == "candidate" and r.id in target.open_rooms:
                 out.append(OneOff(sched.open_month.get(r.id, 0), "room_opening", r.id, r.open_cost))
+        for rid, u, g in self.upgrades:
+            out.append(OneOff(g, "room_upgrade", rid, u.cost))
         for d in inv.service_desks:
             if d.id not in self.open_desks:
                 out.append(
