@@ -18,6 +18,7 @@ from rich.text import Text
 from planner.reports import fmt
 from planner.reports.fmt import md
 from planner.reports.plan import Plan, PlanView, month_index
+from planner.reports.wording import one_off_words
 
 Number = float | None
 
@@ -29,6 +30,16 @@ class RoomChange:
     a_month: str | None
     b: str | None
     b_month: str | None
+
+
+@dataclass
+class UpgradeChange:
+    room: str
+    accreditation: str
+    a: str | None  # the month it is held from, or None when not bought in that plan
+    b: str | None
+    a_has_room: bool = True  # whether the room is in that plan
+    b_has_room: bool = True
 
 
 @dataclass
@@ -77,6 +88,7 @@ class PlanDiff:
     headline: list[MoneyRow] = field(default_factory=list)
     rooms: list[RoomChange] = field(default_factory=list)
     desks: list[RoomChange] = field(default_factory=list)
+    upgrades: list[UpgradeChange] = field(default_factory=list)
     moves: list[MoveChange] = field(default_factory=list)
     money: list[MoneyRow] = field(default_factory=list)
     years: list[MoneyRow] = field(default_factory=list)
@@ -85,7 +97,7 @@ class PlanDiff:
 
     @property
     def same_decisions(self) -> bool:
-        return not (self.rooms or self.desks or self.moves)
+        return not (self.rooms or self.desks or self.upgrades or self.moves)
 
 
 def _num(x: Any) -> Number:
@@ -114,6 +126,7 @@ def diff_plans(a: Plan, b: Plan, a_label: str = "A", b_label: str = "B") -> Plan
         headline=_headline(va, vb),
         rooms=_room_changes(va, vb),
         desks=_desk_changes(va, vb),
+        upgrades=_upgrade_changes(va, vb),
         moves=_move_changes(va, vb),
         money=_money(va, vb),
         years=_years(va, vb),
@@ -210,6 +223,29 @@ def _desk_changes(va: PlanView, vb: PlanView) -> list[RoomChange]:
     return out
 
 
+def _upgrade_changes(va: PlanView, vb: PlanView) -> list[UpgradeChange]:
+    """The accreditation upgrades bought in one plan and not the other, or from another
+    month (spec/decisions.md), room by room in the plans' order."""
+    rooms_a = {r["id"]: r for r in va.rooms}
+    rooms_b = {r["id"]: r for r in vb.rooms}
+    out = []
+    for rid in dict.fromkeys([*rooms_a, *rooms_b]):
+        bought_a = _bought(rooms_a.get(rid))
+        bought_b = _bought(rooms_b.get(rid))
+        for acc in dict.fromkeys([*bought_a, *bought_b]):
+            ma, mb = bought_a.get(acc), bought_b.get(acc)
+            if ma != mb:
+                out.append(UpgradeChange(rid, acc, ma, mb, rid in rooms_a, rid in rooms_b))
+    return out
+
+
+def _bought(room: dict[str, Any] | None) -> dict[str, str]:
+    """accreditation -> the month a room holds it from, for the upgrades bought for it."""
+    if room is None:
+        return {}
+    return {str(u["accreditation"]): str(u["month"]) for u in PlanView.upgrades_bought(room)}
+
+
 def _move_changes(va: PlanView, vb: PlanView) -> list[MoveChange]:
     """The workloads whose destination or month differs."""
     out = []
@@ -227,12 +263,23 @@ def _move_changes(va: PlanView, vb: PlanView) -> list[MoveChange]:
 
 
 def _money(va: PlanView, vb: PlanView) -> list[MoneyRow]:
-    """Running costs, saving a year, one-off cost, NPV, total savings, payback."""
+    """Running costs, saving a year, one-off cost (and what accreditation upgrades cost,
+    when either plan spends on them), NPV, total savings, payback."""
+    upgrades = []
+    if va.room_upgrade_cost or vb.room_upgrade_cost:
+        upgrades = [
+            MoneyRow(
+                "One-off: " + one_off_words("room_upgrade"),
+                va.room_upgrade_cost or (0.0 if va.feasible else None),
+                vb.room_upgrade_cost or (0.0 if vb.feasible else None),
+            )
+        ]
     return [
         MoneyRow("Running cost a year today", va.baseline_steady, vb.baseline_steady),
         MoneyRow("Running cost a year in the plan", va.planned_steady, vb.planned_steady),
         MoneyRow("Saving a year", va.steady_saving, vb.steady_saving),
         MoneyRow("One-off cost", va.one_off, vb.one_off),
+        *upgrades,
         MoneyRow("Net present value", va.npv, vb.npv),
         MoneyRow("Total savings over the horizon", va.total_savings, vb.total_savings),
         MoneyRow("Payback", None, None, "month", va.payback_month, vb.payback_month),
@@ -346,6 +393,13 @@ def _decision(dec: str | None, month: str | None, desk: bool = False) -> str:
     return f"{dec} {fmt.month(month)}" if month else dec
 
 
+def _bought_words(month: str | None, has_room: bool) -> str:
+    """'bought, from Oct 2027', 'not bought' or '(not in plan)' for an upgrade in a plan."""
+    if month is not None:
+        return f"bought, from {fmt.month(month)}"
+    return "not bought" if has_room else "(not in plan)"
+
+
 def _gbp_delta(a: Number, b: Number) -> str:
     """B - A in pounds, signed ('' when either is unknown or they round the same)."""
     if a is None or b is None or round(b - a) == 0:
@@ -382,6 +436,21 @@ def _changes(d: PlanDiff) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
                 ],
             )
         )
+    if d.upgrades:
+        out.append(
+            (
+                f"Accreditation upgrades bought or moved to another month ({len(d.upgrades)})",
+                "upgrade",
+                [
+                    (
+                        f"{u.room}: {u.accreditation}",
+                        _bought_words(u.a, u.a_has_room),
+                        _bought_words(u.b, u.b_has_room),
+                    )
+                    for u in d.upgrades
+                ],
+            )
+        )
     if d.moves:
         out.append(
             (
@@ -396,6 +465,13 @@ def _changes(d: PlanDiff) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
     return out
 
 
+def _same_decisions(d: PlanDiff) -> str:
+    """What 'same decisions' covers (upgrades too, when either plan says which it buys)."""
+    if d.a.has_upgrade_options or d.b.has_upgrade_options:
+        return "Same decisions: no room, accreditation upgrade, desk or workload changed."
+    return "Same decisions: no room, desk or workload changed."
+
+
 # ---------------------------------------------------------------- terminal
 
 
@@ -403,6 +479,7 @@ LOWER_IS_BETTER = {
     "Objective",
     "Running cost a year in the plan",
     "One-off cost",
+    "One-off: accreditation upgrades",
     "Payback",
     "Running cost a year today",
 }
@@ -419,7 +496,7 @@ def diff_renderable(d: PlanDiff) -> RenderableType:
     parts += [Text("note: " + n, style="yellow") for n in d.notes]
     parts.append(_money_table("Headline", d.headline))
     if d.same_decisions:
-        parts.append(Text("Same decisions: no room, desk or workload changed.", style="green"))
+        parts.append(Text(_same_decisions(d), style="green"))
     for title, what, rows in _changes(d):
         t = _table(title, [(what, "left"), ("A", "left"), ("B", "left")])
         for row in rows:
@@ -521,7 +598,7 @@ def diff_markdown(d: PlanDiff) -> str:
         L += [f"> {md(n)}", ""]
     L += _md_money("Headline", d.headline)
     if d.same_decisions:
-        L += ["Same decisions: no room, desk or workload changed.", ""]
+        L += [_same_decisions(d), ""]
     for title, what, rows in _changes(d):
         L += [f"## {title}", "", f"| {what.capitalize()} | A | B |", "| --- | --- | --- |"]
         L += [f"| {md(x)} | {md(a)} | {md(b)} |" for x, a, b in rows]

@@ -289,6 +289,43 @@ class PlanView:
         after = self.net_after(org)
         return self.worse_off(org) if after is None else round(after, 2) < 0
 
+    # -- accreditation upgrades and secure suites (spec/decisions.md)
+    @staticmethod
+    def upgrades_bought(room: dict[str, Any]) -> list[dict[str, Any]]:
+        """The accreditation upgrades the plan buys for a room, by month ([] when none)."""
+        bought = list(room.get("upgrades_bought") or [])
+        return sorted(bought, key=lambda u: (month_index(u["month"]), str(u["accreditation"])))
+
+    @property
+    def has_upgrades(self) -> bool:
+        """Whether the plan buys any accreditation upgrade."""
+        return any(r.get("upgrades_bought") for r in self.rooms)
+
+    @property
+    def has_upgrade_options(self) -> bool:
+        """Whether the plan says, for some room, which upgrades it buys (even none)."""
+        return any("upgrades_bought" in r for r in self.rooms)
+
+    @property
+    def has_suites(self) -> bool:
+        """Whether some room is a secure suite inside another."""
+        return any(r.get("within") for r in self.rooms)
+
+    @property
+    def room_upgrade_cost(self) -> float | None:
+        """costs.one_off_breakdown.room_upgrade (None when the plan does not give it)."""
+        return _num((self.costs.get("one_off_breakdown") or {}).get("room_upgrade"))
+
+    def held(self, room: dict[str, Any], month: str | None = None) -> list[str]:
+        """The accreditations a room holds in ``month`` (after the plan when None): its own,
+        then those bought from that month or before, in the month each is held from."""
+        out = list(room.get("accreditations") or [])
+        for u in self.upgrades_bought(room):
+            held = month is None or month_index(u["month"]) <= month_index(month)
+            if held and u["accreditation"] not in out:
+                out.append(str(u["accreditation"]))
+        return out
+
     def staff_total(self, before: bool) -> float | None:
         suffix = "before" if before else "after"
         vals = [self.staff.get(f"desk_fte_{suffix}"), self.staff.get(f"ops_fte_{suffix}")]

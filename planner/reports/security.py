@@ -9,6 +9,11 @@ only at the ends. The zone rules themselves (`separate` pairs, `isolation`,
 `requires`) are checked when the plan records them (optional keys `separate`
 and `zones`, as in the inventory); otherwise the evidence lists which zones
 share rooms and says that the rules are not recorded in the plan.
+
+Accreditation upgrades (spec/decisions.md, optional key ``rooms[].upgrades_bought``)
+count from their month: a room holds a bought accreditation in every month from the
+one the plan gives, and after the migration. A secure suite (``rooms[].within``) is a
+room of its own: it holds only its own accreditations, not its parent's.
 """
 
 from __future__ import annotations
@@ -46,6 +51,10 @@ class Evidence:
     zones: list[ZoneEvidence]
     months_checked: int  # months of the migration rebuilt (0: ends only)
     rules_recorded: bool
+    held_from: dict[str, dict[str, str]] = field(default_factory=dict)
+    """room -> accreditation bought -> the first month the room holds it"""
+    within: dict[str, str] = field(default_factory=dict)
+    """suite -> the room it is built inside"""
 
 
 def _month_states(v: PlanView) -> tuple[list[dict[str, set[str]]], int] | None:
@@ -78,6 +87,8 @@ class _During:
         default_factory=lambda: defaultdict(lambda: defaultdict(list))
     )
     hosts: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    hosted: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    """zone -> (month, room) for every month of the migration a room hosts it"""
     months: int = 0
 
 
@@ -90,12 +101,14 @@ def _during(v: PlanView) -> _During:
     month_states, out.months = states
     first = min((month_index(a["month"]) for a in v.moves), default=0)
     for k, st in enumerate(month_states):
+        month = month_str(first + k)
         for room, zs in st.items():
             out.sets.append(zs)
             for z in zs:
                 out.hosts[z].add(room)
+                out.hosted[z].append((month, room))
                 for other in zs - {z}:
-                    out.where[z][other].append((month_str(first + k), room))
+                    out.where[z][other].append((month, room))
     return out
 
 
@@ -114,6 +127,8 @@ def evidence(v: PlanView) -> Evidence:
     separate = [tuple(p) for p in v.plan.get("separate") or [] if len(p) == 2]
     rules_recorded = "separate" in v.plan or bool(zone_info)
     acc = {r["id"]: list(r.get("accreditations") or []) for r in v.rooms}
+    held_after = {r["id"]: v.held(r) for r in v.rooms}
+    rooms = {r["id"]: r for r in v.rooms}
     before: dict[str, list[str]] = defaultdict(list)
     after: dict[str, list[str]] = defaultdict(list)
     for r in v.rooms:
@@ -134,20 +149,31 @@ def evidence(v: PlanView) -> Evidence:
             requires=list(requires) if requires is not None else None,
             isolation=info.get("isolation"),
             rooms_before=[(r, acc.get(r, [])) for r in before.get(z, [])],
-            rooms_after=[(r, acc.get(r, [])) for r in after.get(z, [])],
+            rooms_after=[(r, held_after.get(r, [])) for r in after.get(z, [])],
             shares_before=sorted(_sharing(end_before, z)),
             shares_during=sorted(_sharing(during.sets, z)),
             shares_after=sorted(_sharing(end_after, z)),
         )
-        ev.checks = _checks(ev, separate, acc, during)
+        ev.checks = _checks(v, ev, separate, rooms, during)
         out.append(ev)
-    return Evidence(out, during.months, rules_recorded)
+    held_from = {
+        r["id"]: {
+            str(u["accreditation"]): str(u["month"])
+            for u in v.upgrades_bought(r)
+            if u["accreditation"] not in acc[r["id"]]
+        }
+        for r in v.rooms
+        if r.get("upgrades_bought")
+    }
+    within = {r["id"]: str(r["within"]) for r in v.rooms if r.get("within")}
+    return Evidence(out, during.months, rules_recorded, held_from, within)
 
 
 def _checks(
+    v: PlanView,
     ev: ZoneEvidence,
     separate: list[tuple[str, ...]],
-    acc: dict[str, list[str]],
+    rooms: dict[str, dict[str, Any]],
     during: _During,
 ) -> list[Check]:
     """The zone's rules, each held or broken: separate pairs, isolation, accreditations."""
@@ -177,11 +203,48 @@ def _checks(
         else:
             checks.append(Check(True, "isolation: room; shares no room with another zone"))
     if ev.requires:
-        hosts = {r for r, _ in ev.rooms_after} | during.hosts.get(z, set())
-        missing = sorted(r for r in hosts if r in acc and not set(ev.requires) <= set(acc[r]))
-        need = ", ".join(ev.requires)
-        if missing:
-            checks.append(Check(False, f"requires {need}, not held by " + ", ".join(missing)))
-        else:
-            checks.append(Check(True, f"every room hosting it holds {need}"))
+        checks.append(_requires_check(v, ev, ev.requires, rooms, during))
     return checks
+
+
+def _requires_check(
+    v: PlanView,
+    ev: ZoneEvidence,
+    requires: list[str],
+    rooms: dict[str, dict[str, Any]],
+    during: _During,
+) -> Check:
+    """Whether every room hosting the zone holds what it requires: after the migration,
+    and in each month of it (an upgrade bought counts from its month on)."""
+    need, needed = ", ".join(requires), set(requires)
+    missing: set[str] = set()
+    early: dict[str, str] = {}  # holds it after, but hosts the zone before its upgrade
+    for r, held in ev.rooms_after:
+        if r in rooms and not needed <= set(held):
+            missing.add(r)
+    for month, r in during.hosted.get(ev.zone, []):
+        if r not in rooms or needed <= set(v.held(rooms[r], month)):
+            continue
+        if needed <= set(v.held(rooms[r])):
+            early.setdefault(r, month)
+        else:
+            missing.add(r)
+    if missing or early:
+        where = [
+            r if r in missing else f"{r} in {fmt.month(early[r])}, before its upgrade"
+            for r in sorted(missing | set(early))
+        ]
+        return Check(False, f"requires {need}, not held by " + ", ".join(where))
+    hosts = sorted({r for r, _ in ev.rooms_after} | during.hosts.get(ev.zone, set()))
+    bought = [
+        f"{r} holds {u['accreditation']} from {fmt.month(u['month'])}"
+        for r in hosts
+        if r in rooms
+        for u in v.upgrades_bought(rooms[r])
+        if u["accreditation"] in needed
+        and u["accreditation"] not in (rooms[r].get("accreditations") or [])
+    ]
+    return Check(
+        True,
+        f"every room hosting it holds {need}" + (f" ({'; '.join(bought)})" if bought else ""),
+    )

@@ -25,7 +25,10 @@ from planner.reports.wording import (
     payback_text,
     share_rule_sentence,
     status_sentence,
+    suite_text,
     transfer_sentence,
+    upgrade_text,
+    upgrades_text,
 )
 
 
@@ -301,13 +304,15 @@ def _md_rooms(v: PlanView) -> list[str]:
             when = "from " + fmt.month(r.get("close_month"))
         elif r["decision"] == "open":
             when = "from " + fmt.month(r.get("open_month"))
-        rows.append([md(r["id"]), DECISION_WORDS[r["decision"]], when, md(r.get("reason") or "")])
+        room = md(r["id"]) + (f" ({suite_text(r, md)})" if r.get("within") else "")
+        rows.append([room, DECISION_WORDS[r["decision"]], when, md(r.get("reason") or "")])
     compute = [[md(r["id"]), md("; ".join(compute_use(r)))] for r in v.rooms if compute_use(r)]
     return [
         "## Machine rooms",
         "",
         *_table(["Room", "Decision", "When", "Main reason"], rows, "llll"),
         "",
+        *_md_upgrades(v),
         *(
             [
                 "Compute, today → in the plan, of each room's capacity, and its busiest month:",
@@ -318,6 +323,22 @@ def _md_rooms(v: PlanView) -> list[str]:
             if compute
             else []
         ),
+    ]
+
+
+def _md_upgrades(v: PlanView) -> list[str]:
+    """The accreditation upgrades the plan buys, one room a line ([] when none)."""
+    if not v.has_upgrades:
+        return []
+    return [
+        "Accreditation upgrades bought:",
+        "",
+        *(
+            f"- **{md(r['id'])}** {upgrades_text(r, md)}"
+            for r in v.rooms
+            if r.get("upgrades_bought")
+        ),
+        "",
     ]
 
 
@@ -402,6 +423,8 @@ def terminal_summary(plan: Plan) -> RenderableType:
         parts.append(_console_partners(v))
     if any(r["decision"] in ("close", "open") for r in v.rooms):
         parts.append(_console_rooms(v))
+    if v.has_upgrades:
+        parts.append(_console_upgrades(v))
     return Group(*parts)
 
 
@@ -518,10 +541,24 @@ def _console_rooms(v: PlanView) -> Table:
         if r["decision"] not in ("close", "open"):
             continue
         m = r.get("close_month") if r["decision"] == "close" else r.get("open_month")
+        suite = suite_text(r)
         rt.add_row(
-            _t(r["id"]),
+            _t(r["id"] + (f" ({suite})" if suite else "")),
             _t(DECISION_WORDS[r["decision"]]),
             _t(fmt.month(m)),
             _t(r.get("reason") or ""),
         )
     return rt
+
+
+def _console_upgrades(v: PlanView) -> Table:
+    """The accreditation upgrades the plan buys: the room, what it gains and from when,
+    and what it costs."""
+    ut = _console_table("Accreditation upgrades bought")
+    ut.add_column("room")
+    ut.add_column("upgrade", overflow="fold")
+    for r in v.rooms:
+        suite = suite_text(r)
+        for u in v.upgrades_bought(r):
+            ut.add_row(_t(r["id"] + (f" ({suite})" if suite else "")), _t(upgrade_text(u)))
+    return ut

@@ -23,7 +23,13 @@ from openpyxl.utils import get_column_letter
 
 from planner.reports import fmt
 from planner.reports.plan import STAFF_BY_ORGANISATION, Plan, PlanView, fy_of
-from planner.reports.wording import horizon_words, no_transfers_sentence, share_rule_words
+from planner.reports.wording import (
+    horizon_words,
+    no_transfers_sentence,
+    one_off_words,
+    share_rule_words,
+    upgrades_text,
+)
 
 GBP = '"£"#,##0.00;[Red]-"£"#,##0.00'
 MONTH = "mmm yyyy"
@@ -175,20 +181,32 @@ COMPUTE_COLUMNS = (("vcpu", "vCPU"), ("memory_gib", "Memory GiB"), ("storage_tib
 """The compute resources a plan may give for its rooms, with their column headings."""
 
 
+UPGRADE_COLUMNS = [
+    ("Upgrades bought", 40, ""),
+    ("Upgrades one-off", 14, GBP),
+    ("Upgrades cost a year", 14, GBP),
+]
+"""The rooms sheet's columns of accreditation upgrades (when the plan says which it buys)."""
+
+
 def _rooms_sheet(wb: Workbook, v: PlanView) -> None:
     """Sheet 'rooms': each machine room's decision, cost, capacity and use, zones (and
-    vCPU, memory and storage when the plan gives them: capacity, blank when not limited)."""
+    vCPU, memory and storage when the plan gives them: capacity, blank when not limited;
+    the room a secure suite is inside, and the accreditation upgrades bought, when the
+    plan gives them)."""
     compute = [(k, head) for k, head in COMPUTE_COLUMNS if any(k in r for r in v.rooms)]
     extra = [
         (f"{head}{part}", 10, FTE)
         for _, head in compute
         for part in ("", " used before", " used after")
     ]
+    suites, upgrades = v.has_suites, v.has_upgrade_options
     s = _Sheet(
         wb,
         "rooms",
         [
             ("Room", 22, ""),
+            *([("Within", 22, "")] if suites else []),
             ("Decision", 10, ""),
             ("Close month", 11, MONTH),
             ("Open month", 11, MONTH),
@@ -205,6 +223,7 @@ def _rooms_sheet(wb: Workbook, v: PlanView) -> None:
             ("Zones before", 16, ""),
             ("Zones after", 16, ""),
             ("Accreditations", 16, ""),
+            *(UPGRADE_COLUMNS if upgrades else []),
             ("Main reason", 70, ""),
         ],
     )
@@ -217,6 +236,7 @@ def _rooms_sheet(wb: Workbook, v: PlanView) -> None:
         s.row(
             [
                 r["id"],
+                *([r.get("within")] if suites else []),
                 r["decision"],
                 _month_date(r.get("close_month")),
                 _month_date(r.get("open_month")),
@@ -233,10 +253,26 @@ def _rooms_sheet(wb: Workbook, v: PlanView) -> None:
                 ", ".join(r.get("zones_before") or []),
                 ", ".join(r.get("zones_after") or []),
                 ", ".join(r.get("accreditations") or []),
+                *(_upgrade_cells(v, r) if upgrades else []),
                 r.get("reason"),
             ]
         )
     s.finish()
+
+
+def _upgrade_cells(v: PlanView, r: dict[str, Any]) -> list[Any]:
+    """A room's upgrades bought in words ('gains dspt from Oct 2027 (£50,000 once, £10,000
+    a year)'; '; ' between), their one-off cost and their cost a year (blank when it buys
+    none, or the plan gives no cost)."""
+    bought = v.upgrades_bought(r)
+    if not bought:
+        return [None, None, None]
+
+    def total(key: str) -> float | None:
+        values = [u.get(key) for u in bought]
+        return None if all(x is None for x in values) else float(sum(x or 0 for x in values))
+
+    return [upgrades_text(r), total("cost"), total("annual_cost")]
 
 
 def _years_sheet(wb: Workbook, v: PlanView) -> None:
@@ -480,6 +516,10 @@ def _summary_items(v: PlanView) -> list[tuple[str, Any, str]]:
         ("One-off cost", v.one_off, GBP),
     ]
     for key, amount in (v.costs.get("one_off_breakdown") or {}).items():
+        if key == "room_upgrade":  # opt (spec/decisions.md): shown only when spent
+            if amount:
+                items.append((f"One-off: {one_off_words(key)}", _num(amount), GBP))
+            continue
         items.append((f"One-off: {key.replace('_', ' ')}", _num(amount), GBP))
     items += [
         ("Net present value of savings", v.npv, GBP),

@@ -104,19 +104,75 @@ def _status_sentence(v: PlanView) -> str:
     return "No plan: the solver found none within its time limit (status unknown)."
 
 
+ONE_OFF_WORDS = {
+    "migration": "moving systems",
+    "room_closure": "closing rooms",
+    "room_opening": "opening rooms",
+    "desk_closure": "closing desks",
+    "room_upgrade": "accreditation upgrades",
+}
+"""How the reports name each kind of one-off cost (costs.one_off_breakdown); another
+kind is named by its key ('room_survey' -> 'room survey')."""
+
+
+def one_off_words(key: str) -> str:
+    """What a key of costs.one_off_breakdown is spent on, in words."""
+    return ONE_OFF_WORDS.get(key, key.replace("_", " "))
+
+
 def one_off_text(v: PlanView) -> str:
     """The one-off cost with what it is spent on: '£1,234 (moving systems £1,000, ...)'."""
     parts = []
-    labels = {
-        "migration": "moving systems",
-        "room_closure": "closing rooms",
-        "room_opening": "opening rooms",
-        "desk_closure": "closing desks",
-    }
     for key, amount in (v.costs.get("one_off_breakdown") or {}).items():
         if amount:
-            parts.append(f"{labels.get(key, key.replace('_', ' '))} {fmt.gbp(amount)}")
+            parts.append(f"{one_off_words(key)} {fmt.gbp(amount)}")
     return fmt.gbp(v.one_off) + (f" ({', '.join(parts)})" if parts else "")
+
+
+# ---------------------------------------------------------------- upgrades and suites
+
+
+def _plain(text: str) -> str:
+    return text
+
+
+def upgrade_text(u: dict[str, Any], name: Callable[[str], str] = _plain) -> str:
+    """'gains dspt from Oct 2027 (£50,000 once, £10,000 a year)': an accreditation upgrade
+    the plan buys (``name`` formats the accreditation: escaped for markdown or HTML); the
+    costs the plan gives and that are not zero."""
+    costs = []
+    if u.get("cost"):
+        costs.append(f"{fmt.gbp(float(u['cost']))} once")
+    if u.get("annual_cost"):
+        costs.append(f"{fmt.gbp(float(u['annual_cost']))} a year")
+    return f"gains {name(str(u['accreditation']))} from {fmt.month(u['month'])}" + (
+        f" ({', '.join(costs)})" if costs else ""
+    )
+
+
+def upgrades_text(room: dict[str, Any], name: Callable[[str], str] = _plain) -> str:
+    """Every upgrade bought for a room, by month ('; ' between; '' when none)."""
+    return "; ".join(upgrade_text(u, name) for u in PlanView.upgrades_bought(room))
+
+
+def suite_text(room: dict[str, Any], name: Callable[[str], str] = _plain) -> str:
+    """'suite inside county-hall-dc' for a secure suite ('' for any other room; ``name``
+    formats the parent's id)."""
+    parent = room.get("within")
+    return f"suite inside {name(str(parent))}" if parent else ""
+
+
+def held_after_words(
+    v: PlanView, room: dict[str, Any], name: Callable[[str], str] = _plain
+) -> list[str]:
+    """A room's accreditations after the plan: today's, then each bought with the month it
+    is held from ('dspt from Oct 2027')."""
+    native = [str(a) for a in room.get("accreditations") or []]
+    out = [name(a) for a in native]
+    for u in v.upgrades_bought(room):
+        if str(u["accreditation"]) not in native:
+            out.append(f"{name(str(u['accreditation']))} from {fmt.month(u['month'])}")
+    return out
 
 
 def payback_text(v: PlanView) -> str:

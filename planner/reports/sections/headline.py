@@ -12,6 +12,7 @@ ONE_OFF_SHORT = {
     "room_closure": "room closures",
     "room_opening": "room openings",
     "desk_closure": "desk closures",
+    "room_upgrade": "accreditation upgrades",
 }
 
 

@@ -7,7 +7,13 @@ from typing import Any
 from planner.reports import fmt, svg
 from planner.reports.markup import DECISION_BADGE, badge, e, ids, money, num_cell, table
 from planner.reports.plan import PlanView
-from planner.reports.wording import DECISION_WORDS, compute_use, headline_rows
+from planner.reports.wording import (
+    DECISION_WORDS,
+    compute_use,
+    headline_rows,
+    suite_text,
+    upgrade_text,
+)
 
 
 def rooms(v: PlanView) -> str:
@@ -64,17 +70,32 @@ def _room_row(r: dict[str, Any]) -> str:
     elif d == "open":
         when = "opens " + fmt.month(r.get("open_month"))
     where = " / ".join(e(x) for x in (r.get("site"), r.get("organisation")) if x)
+    suite = suite_text(r, _code)
     return (
         f'<tr class="dec-{d}"><th scope="row"><code>{e(r["id"])}</code>'
+        + (f'<div class="sub">{suite}</div>' if suite else "")
         + (f'<div class="sub">{where}</div>' if where else "")
         + "</th>"
         f"<td>{badge(DECISION_WORDS[d], DECISION_BADGE[d])}"
         + (f'<div class="sub">{e(when)}</div>' if when else "")
         + "</td>"
         f'<td class="num">{e(_racks(r))}{_compute(r)}</td><td>{_zones(r)}</td>'
-        f"<td>{ids(r.get('accreditations') or [])}</td>"
+        f"<td>{ids(r.get('accreditations') or [])}{_upgrades(r)}</td>"
         f"{money(r.get('annual_cost'))}"
         f'<td class="reason">{e(r.get("reason") or "")}</td></tr>'
+    )
+
+
+def _code(text: str) -> str:
+    """An identifier from the plan as code (escaped)."""
+    return f"<code>{e(text)}</code>"
+
+
+def _upgrades(r: dict[str, Any]) -> str:
+    """One line per accreditation upgrade bought for the room ('' when none): 'gains
+    dspt from Oct 2027 (£50,000 once, £10,000 a year)'."""
+    return "".join(
+        f'<div class="sub">{upgrade_text(u, _code)}</div>' for u in PlanView.upgrades_bought(r)
     )
 
 

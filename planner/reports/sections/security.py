@@ -7,6 +7,7 @@ from planner.reports import fmt
 from planner.reports.markup import e, ids, table
 from planner.reports.plan import PlanView
 from planner.reports.security import Evidence, ZoneEvidence, evidence
+from planner.reports.wording import held_after_words, suite_text
 
 
 def security(v: PlanView) -> str:
@@ -33,12 +34,36 @@ def security(v: PlanView) -> str:
                 ("Shares a room with", "l"),
                 ("Rules", "l"),
             ],
-            [_zone_row(z, ev.months_checked) for z in ev.zones],
+            [_zone_row(z, ev) for z in ev.zones],
             cls="security",
         )
         + rules_note
+        + _accreditations_after(v)
         + "</section>"
     )
+
+
+def _accreditations_after(v: PlanView) -> str:
+    """The accreditations of each room that gains one, after the plan: today's, then those
+    bought with the month each is held from ('' when the plan buys none)."""
+    if not v.has_upgrades:
+        return ""
+    items = "".join(
+        f"<li><code>{e(r['id'])}</code>: {', '.join(held_after_words(v, r, _code))}</li>"
+        for r in v.rooms
+        if r.get("upgrades_bought")
+    )
+    return (
+        "<h3>Accreditations after the plan</h3>"
+        '<p class="note">Today\'s accreditations, then those the plan buys, from the month '
+        "each is held; a room hosts a zone that requires one only from that month.</p>"
+        f'<ul class="plain">{items}</ul>'
+    )
+
+
+def _code(text: str) -> str:
+    """An identifier from the plan as code (escaped)."""
+    return f"<code>{e(text)}</code>"
 
 
 def _lead(ev: Evidence) -> str:
@@ -55,13 +80,16 @@ def _lead(ev: Evidence) -> str:
         )
     else:
         during = "today and after the migration"
+    held = ""
+    if ev.held_from:
+        held = " (after the migration, with those bought and the month each is held from)"
     return (
         f'<p class="lead">Where each security zone is hosted {e(during)}, with '
-        "the rooms' accreditations.</p>"
+        f"the rooms' accreditations{held}.</p>"
     )
 
 
-def _zone_row(z: ZoneEvidence, months_checked: int) -> str:
+def _zone_row(z: ZoneEvidence, ev: Evidence) -> str:
     """One zone: its rooms today and after, the zones it shares with, its rule checks."""
     shares = []
     for label, lst in (
@@ -69,7 +97,7 @@ def _zone_row(z: ZoneEvidence, months_checked: int) -> str:
         ("during", z.shares_during),
         ("after", z.shares_after),
     ):
-        if label == "during" and not months_checked:
+        if label == "during" and not ev.months_checked:
             continue
         shares.append(f"{e(label)}: {ids(lst) if lst else 'no other zone'}")
     checks = "".join(
@@ -83,22 +111,27 @@ def _zone_row(z: ZoneEvidence, months_checked: int) -> str:
     if z.name:
         head += f'<div class="sub">{e(z.name)}</div>'
     return (
-        f'<tr><th scope="row">{head}</th><td>{_rooms_cell(z.rooms_before)}</td>'
-        f"<td>{_rooms_cell(z.rooms_after)}</td><td>{'<br>'.join(shares)}</td>"
+        f'<tr><th scope="row">{head}</th><td>{_rooms_cell(z.rooms_before, ev)}</td>'
+        f"<td>{_rooms_cell(z.rooms_after, ev)}</td><td>{'<br>'.join(shares)}</td>"
         f'<td><ul class="checks">{checks}</ul></td></tr>'
     )
 
 
-def _rooms_cell(items: list[tuple[str, list[str]]]) -> str:
-    """Rooms with their accreditations, one a line ('—' for none)."""
+def _rooms_cell(items: list[tuple[str, list[str]]], ev: Evidence) -> str:
+    """Rooms with their accreditations, one a line ('—' for none); a suite says which room
+    it is inside, and an accreditation bought the month it is held from."""
     if not items:
         return fmt.DASH
+    return '<ul class="plain">' + "".join(_room_item(r, acc, ev) for r, acc in items) + "</ul>"
+
+
+def _room_item(room: str, acc: list[str], ev: Evidence) -> str:
+    """'<code>room</code> psn, dspt from Oct 2027' (suite inside its parent, first)."""
+    bought = ev.held_from.get(room, {})
+    words = [a + (f" from {fmt.month(bought[a])}" if a in bought else "") for a in acc]
+    suite = suite_text({"within": ev.within.get(room)}, _code)
     return (
-        '<ul class="plain">'
-        + "".join(
-            f'<li><code>{e(r)}</code> <span class="sub">'
-            f"{e(', '.join(acc) if acc else 'no accreditations')}</span></li>"
-            for r, acc in items
-        )
-        + "</ul>"
+        f'<li><code>{e(room)}</code> <span class="sub">'
+        + (f"{suite}; " if suite else "")
+        + f"{e(', '.join(words) if words else 'no accreditations')}</span></li>"
     )
