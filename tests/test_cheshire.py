@@ -92,3 +92,27 @@ def test_cheshire_consolidates_councils_and_keeps_partners_apart(
         zones = hosted.get(r.id, set())
         assert "police" not in zones or zones == {"police"}, (r.id, zones)
         assert not {"nhs", "official"} <= zones, (r.id, zones)
+
+    # The PASF and NHS suites (spec/decisions.md) do not pay under the README's assumed
+    # costs: the partners keep their rooms, and no upgrade is bought.
+    rooms = {r["id"]: r for r in plan["rooms"]}
+    for suite, parent in (
+        ("county-hall-police-suite", "county-hall-dc"),
+        ("northwich-nhs-suite", "northwich-dc"),
+    ):
+        assert rooms[suite]["decision"] == "unused"
+        assert rooms[suite]["within"] == parent
+    assert rooms["northwich-nhs-suite"]["upgrades_bought"] == []
+    assert rooms["police-dr-mr"]["decision"] == rooms["pct-mr"]["decision"] == "keep"
+
+
+@pytest.mark.slow
+def test_cheshire_readme_states_what_the_suites_would_cost(cheshire: Loaded) -> None:
+    """The README quotes the measured reasons of the two unused suites; they stay true."""
+    options = OptimiseOptions(time_limit_s=120, workers=2, explain_reasons=True)
+    plan: dict[str, Any] = optimise(cheshire, options).plan
+    readme = (CHESHIRE / "README.md").read_text(encoding="utf-8")
+    for suite in ("county-hall-police-suite", "northwich-nhs-suite"):
+        reason = next(r["reason"] for r in plan["rooms"] if r["id"] == suite)
+        assert reason.startswith("opening it would cost GBP "), reason
+        assert f'`{suite}`: "{reason}' in readme.replace("\n  ", " "), reason
