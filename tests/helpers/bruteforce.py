@@ -23,12 +23,26 @@ estate (docs/plan-format.md, "Schedule rules"):
 * a desk left serving no organisation closes (docs/plan-format.md: "a desk left
   with no organisation closes at month 1"); an existing room may stay open empty.
 
+Decisions beyond keep-or-close (spec/decisions.md), as the target estate values them:
+
+* an accreditation upgrade of a room can be bought if its lead_months are under the
+  horizon's months; a workload may move into a room holding its zone's requirements
+  natively or by upgrades it can buy, and a move that needs upgrades happens no earlier
+  than the longest of their lead times (its window narrowed so; empty: it cannot go
+  there). A workload that stays in today's room needs none (today is legal). The
+  upgrades bought for a room are exactly the accreditations its workloads need and it
+  lacks, each costing cost + A x annual_cost;
+* a secure suite (``within``) is a room of its own for rules 2, 3 and 4, open only if
+  its parent is open (so an open suite keeps an empty parent open, at the parent's
+  running cost), not counted by --max-rooms.
+
 Cost model: objective = one-off + A x steady, A = sum_{y=1..H} (1 + r)^-y;
-steady = open rooms' annual_cost + open desks' fixed_cost + FTE x cost_per_fte,
-FTE = ceil(tickets served / tickets_per_fte); one-off = migration_cost of each
-moved workload (the cheapest price of a month in its window where a hardware refresh
-changes it) + closure_cost of each existing room or desk that closes +
-open_cost of each candidate room opened.
+steady = open rooms' annual_cost + open desks' fixed_cost + FTE x cost_per_fte
++ annual_cost of the upgrades bought, FTE = ceil(tickets served / tickets_per_fte);
+one-off = migration_cost of each moved workload (the cheapest price of a month in
+its window, narrowed by the leads of the upgrades it needs, where a hardware
+refresh changes it) + closure_cost of each existing room or desk that closes +
+open_cost of each candidate room opened + cost of each upgrade bought.
 """
 
 from __future__ import annotations
@@ -53,6 +67,7 @@ from planner.inventory.items import (
     Room,
     ServiceDesk,
     Site,
+    Upgrade,
     Workload,
     Zone,
 )
@@ -124,13 +139,21 @@ def can_move(w: Workload, estate: Estate, h: Horizon) -> bool:
     return max(lo, 0) <= min(hi, h.months - 1)
 
 
-def move_price(w: Workload, h: Horizon) -> float:
-    """What the target pays to move w: the cheapest price of a month in its window, a
-    month from its refresh_due's month on costing refresh_move_cost (spec/decisions.md)."""
+def move_window(w: Workload, h: Horizon, earliest: int = 0) -> tuple[int, int]:
+    """The months (lo, hi) w may move in: its not_before/not_after clipped to the
+    horizon, and no earlier than ``earliest`` (the lead of the upgrades it needs)."""
+    lo = h.month(w.not_before) if w.not_before else 0
+    hi = h.month(w.not_after) if w.not_after else h.months - 1
+    return max(lo, 0, earliest), min(hi, h.months - 1)
+
+
+def move_price(w: Workload, h: Horizon, earliest: int = 0) -> float:
+    """What the target pays to move w: the cheapest price of a month in its window (from
+    month ``earliest`` on), a month from its refresh_due's month on costing
+    refresh_move_cost (spec/decisions.md)."""
     if w.refresh_due is None or w.refresh_move_cost is None:
         return w.migration_cost
-    lo = max(h.month(w.not_before) if w.not_before else 0, 0)
-    hi = min(h.month(w.not_after) if w.not_after else h.months - 1, h.months - 1)
+    lo, hi = move_window(w, h, earliest)
     refresh = h.month(w.refresh_due)
     prices = [w.refresh_move_cost if t >= refresh else w.migration_cost for t in range(lo, hi + 1)]
     return min(prices, default=w.migration_cost)
@@ -196,6 +219,47 @@ class Rules:
         self.zone = {z.id: z for z in inv.zones}
         self.site = {s.id: s for s in inv.sites}
         self.room = {r.id: r for r in inv.rooms}
+        self.buyable: dict[str, dict[str, Upgrade]] = {
+            r.id: {u.accreditation: u for u in r.upgrades if u.lead_months < self.horizon.months}
+            for r in inv.rooms
+        }
+        """room -> accreditation -> the upgrade the plan can buy (lead under the horizon)."""
+
+    # accreditation upgrades (spec/decisions.md)
+    def needs(self, w: Workload, r: Room) -> frozenset[str]:
+        """The accreditations w's zone requires that r lacks natively (none in today's room)."""
+        if r.id == w.room:
+            return frozenset()
+        return frozenset(self.zone[w.zone].requires) - set(r.accreditations)
+
+    def lead(self, w: Workload, r: Room) -> int:
+        """The first month w can be in r: the longest lead of the upgrades it needs there
+        (0 if none, or if one cannot be bought: rule 3 then rules the room out)."""
+        ups = self.buyable[r.id]
+        return max((ups[a].lead_months for a in self.needs(w, r) if a in ups), default=0)
+
+    def price(self, w: Workload, r: Room) -> float:
+        """What placing w in r costs the target in moves (0 in today's room)."""
+        if r.id == w.room:
+            return 0.0
+        return move_price(w, self.horizon, self.lead(w, r))
+
+    def bought(self, room_of: dict[str, str]) -> set[tuple[str, str]]:
+        """(room, accreditation) of the upgrades a placement needs: for each room, every
+        accreditation some workload placed there needs and the room lacks."""
+        out: set[tuple[str, str]] = set()
+        for w in self.inv.workloads:
+            r = self.room[room_of[w.id]]
+            out |= {(r.id, a) for a in self.needs(w, r)}
+        return out
+
+    def upgrade_cost(self, room_of: dict[str, str]) -> float:
+        """cost + A x annual_cost of every upgrade the placement needs."""
+        total = 0.0
+        for rid, a in self.bought(room_of):
+            u = self.buyable[rid].get(a)
+            total += INF if u is None else u.cost + self.annuity * u.annual_cost
+        return total
 
     # single workload in a single room: rules 1, 3, 5, 8 (close) and 10 (cannot move)
     def single(self, w: Workload, r: Room) -> str | None:
@@ -206,8 +270,13 @@ class Rules:
         if r.id != w.room and not can_move(w, self.inv.estate, self.horizon):
             return "10 cannot move"
         zone = self.zone[w.zone]
-        if not set(zone.requires) <= set(r.accreditations):
+        if r.id == w.room and not set(zone.requires) <= set(r.accreditations):
             return "3 accreditation"
+        if not self.needs(w, r) <= set(self.buyable[r.id]):
+            return "3 accreditation"
+        lo, hi = move_window(w, self.horizon, self.lead(w, r))
+        if r.id != w.room and lo > hi:
+            return "10 upgrade lead"
         if over_capacity([w], r):
             return "2 capacity"
         for u in w.users:
@@ -255,8 +324,16 @@ class Rules:
                 return "8 keep"
             if r.id not in open_set and r.status == "existing" and not can_close(r, self.horizon):
                 return "10 earliest_close"
+        for rid in open_set:
+            parent = self.room[rid].within
+            if parent is not None and parent not in open_set:
+                return "suite open in a closed room"
         if self.max_rooms is not None:
-            n = sum(1 for rid in open_set if self.counts(self.room[rid].site))
+            n = sum(
+                1
+                for rid in open_set
+                if self.room[rid].within is None and self.counts(self.room[rid].site)
+            )
             if n > self.max_rooms:
                 return "8 max rooms"
         return None
@@ -323,18 +400,16 @@ class Rules:
         schedule rules): each moved workload gets a month in its window, the moves of a
         month take at most migration_days_per_month person-days, and every month's
         state (moved so far: target room; else today's) keeps rules 2, 4, 6 and 7.
-        Rooms never stand in the way: a closing room can close in month T, after
-        every move, and a candidate opens with its first move in. A search over the
-        sets of workloads moved so far, month by month."""
+        A move into a room that needs upgrades happens no earlier than their longest
+        lead (the room holds them from then on). Rooms never stand in the way: a
+        closing room can close in month T, after every move (a suite no later than its
+        parent), and a candidate opens with its first move in (a parent no later than
+        its suites). A search over the sets of workloads moved so far, month by month."""
         h, est = self.horizon, self.inv.estate
         moved = [w for w in self.inv.workloads if room_of[w.id] != w.room]
         if not moved:
             return True
-        window = {}
-        for w in moved:
-            lo = h.month(w.not_before) if w.not_before else 0
-            hi = h.month(w.not_after) if w.not_after else h.months - 1
-            window[w.id] = (max(lo, 0), min(hi, h.months - 1))
+        window = {w.id: move_window(w, h, self.lead(w, self.room[room_of[w.id]])) for w in moved}
         valid: dict[frozenset[str], bool] = {}
 
         def ok(done: frozenset[str]) -> bool:
@@ -403,10 +478,13 @@ class Rules:
         return out
 
     def cost(self, room_of: dict[str, str], open_set: set[str], desk_of: dict[str, str]) -> float:
-        moves = sum(
-            move_price(w, self.horizon) for w in self.inv.workloads if room_of[w.id] != w.room
+        moves = sum(self.price(w, self.room[room_of[w.id]]) for w in self.inv.workloads)
+        return (
+            moves
+            + self.upgrade_cost(room_of)
+            + self.room_cost(open_set)
+            + self.desk_plan(desk_of)[1]
         )
-        return moves + self.room_cost(open_set) + self.desk_plan(desk_of)[1]
 
 
 # ----------------------------------------------------------------- the search
@@ -481,8 +559,8 @@ def brute_force(
             if room_part == INF:
                 return
             legal += len(sets)
-            total = moves + room_part
             assignment = {w.id: r.id for w, r in zip(ws, placed, strict=True)}
+            total = moves + room_part + rules.upgrade_cost(assignment)
             if schedule:
                 leaves.append((total, assignment, sets))
                 return
@@ -510,7 +588,7 @@ def brute_force(
             placed.append(r)
             dfs(
                 i + 1,
-                moves + (move_price(w, rules.horizon) if moved else 0.0),
+                moves + rules.price(w, r),
                 days + (w.migration_days if moved else 0.0),
             )
             placed.pop()
@@ -589,8 +667,23 @@ def _pick(rng: random.Random, seq: Sequence[str], p: float) -> list[str]:
     return [x for x in seq if rng.random() < p]
 
 
-def random_case(seed: int, edges: frozenset[str] = frozenset(), attempts: int = 200) -> Case:
+FEATURES = frozenset({"suites", "upgrades"})
+"""The decisions beyond keep-or-close the random estates may carry (spec/decisions.md)."""
+
+
+def random_case(
+    seed: int,
+    edges: frozenset[str] = frozenset(),
+    attempts: int = 200,
+    without: frozenset[str] = frozenset(),
+) -> Case:
     """A valid random small estate (sizes in :func:`_draw`); rejection-sampled.
+
+    Once a valid estate is drawn, it may gain a secure suite (:func:`_with_suite`) and
+    accreditation upgrades (:func:`_with_upgrades`), each from its own random stream, so
+    the estate is otherwise the one drawn before they came, and ``without`` (a subset of
+    :data:`FEATURES`) gives the same estate without them. (A feature that would make the
+    estate invalid is left out; none does for the seeds the tests use.)
 
     ``edges`` takes the estate to edges the default keeps away from:
 
@@ -604,17 +697,45 @@ def random_case(seed: int, edges: frozenset[str] = frozenset(), attempts: int = 
       workloads and a team too small to move everything in one month, so the
       month-by-month schedule matters (rule 10), which the brute force does not
       model; no room is marked close and no limit is drawn, so today's estate is
-      always a legal plan.
+      always a legal plan;
+    * ``"decisions"``: every estate carries a suite and upgrades (at most GBP 100,000
+      and 25,000 a year), with few native accreditations, nhs and police zones more
+      often, official always needing psn, nhs seldom separate from official, one zone
+      a room today where it can be, roomier rooms, more links and fewer user latency
+      limits, so that accreditation binds and upgrades and suites are worth buying
+      more often than in the default estates.
     """
     rng = random.Random(seed)
     for _ in range(attempts):
         case = _draw(rng, seed, edges)
-        if case is None:
+        if case is None or not _valid(case):
             continue
-        loaded = validate(Loaded(case.inventory, Path(f"random-{seed}"), []))
-        if loaded.ok:
-            return case
+        for feature in sorted(FEATURES - without):
+            featured = _with_feature(case, feature, edges)
+            if _valid(featured):
+                case = featured
+        return case
     raise AssertionError(f"no valid estate drawn for seed {seed}")
+
+
+def _valid(case: Case) -> bool:
+    return validate(Loaded(case.inventory, Path(f"random-{case.seed}"), [])).ok
+
+
+def _with_feature(case: Case, feature: str, edges: frozenset[str]) -> Case:
+    """The case with a suite ("suites") or upgrades ("upgrades") drawn for it, from a
+    random stream of its own (derived from the seed, as the compute and refresh ones)."""
+    inv, seed = case.inventory, case.seed
+    h = Horizon.of(inv.estate)
+    rooms, workloads = list(inv.rooms), list(inv.workloads)
+    if feature == "suites":
+        rng = random.Random(seed * 7 + 3)
+        rooms, workloads = _with_suite(rng, rooms, workloads, inv.zones, edges, h)
+    else:
+        rooms = _with_upgrades(random.Random(seed * 7 + 4), rooms, h, edges)
+    fields = {k: getattr(inv, k) for k in Inventory.model_fields}
+    new = Inventory(**{**fields, "rooms": rooms, "workloads": workloads})
+    return Case(case.seed, new, case.max_rooms, case.max_desks)
 
 
 def _with_compute(
@@ -659,6 +780,94 @@ def _with_refresh(rng: random.Random, workloads: list[Workload], h: Horizon) -> 
     return out
 
 
+def _with_suite(
+    rng: random.Random,
+    rooms: list[Room],
+    workloads: list[Workload],
+    zones: list[Zone],
+    edges: frozenset[str],
+    h: Horizon,
+) -> tuple[list[Room], list[Workload]]:
+    """Three estates in ten (all at the "decisions" edge) gain a secure suite
+    (spec/decisions.md) inside one of the rooms, on its site, holding pasf (police's
+    requirement; police is often isolation: room): a candidate, or, inside an existing
+    room, half the time an existing suite, which may take over that room's workloads of
+    one zone today (police first): on the same site, so every rule that held today
+    still holds. Capacity, costs, compute limits and keep/close flags as a room's. Its
+    own random stream, so the rest of the draw is what it always was."""
+    if rng.random() >= (1 if "decisions" in edges else 0.3):
+        return rooms, workloads
+    zone = {z.id: z for z in zones}
+    parent = rng.choice(rooms)
+    existing = parent.status == "existing" and rng.random() < 0.5
+    acc = {"pasf", *_pick(rng, ["psn", "dspt"], 0.5)}
+    sid = f"{parent.id}-suite"
+    here: list[Workload] = []
+    hosted = sorted({w.zone for w in workloads if w.room == parent.id})
+    if existing and hosted and rng.random() < 0.7:
+        z = "police" if "police" in hosted else rng.choice(hosted)
+        here = [w for w in workloads if w.room == parent.id and w.zone == z]
+        acc |= set(zone[z].requires)
+    compute: dict[str, float | None] = {}
+    for k, slack in (("vcpu", 12), ("memory_gib", 24)):
+        limited = any(getattr(w, k) for w in workloads) and rng.random() < 0.7
+        compute[k] = sum(getattr(w, k) for w in here) + rng.randint(0, slack) if limited else None
+    flag = rng.random()
+    earliest = None
+    if existing and rng.random() < 0.15:
+        earliest = rng.choice((h.first + dt.timedelta(days=60), h.end + dt.timedelta(days=3)))
+    suite = Room(
+        id=sid,
+        site=parent.site,
+        within=parent.id,
+        status="existing" if existing else "candidate",
+        racks=sum(w.racks for w in here) + rng.randint(0, 3) if existing else rng.randint(2, 8),
+        power_kw=sum(w.power_kw for w in here) + rng.randint(0, 10)
+        if existing
+        else rng.randint(8, 30),
+        vcpu=compute["vcpu"],
+        memory_gib=compute["memory_gib"],
+        annual_cost=rng.randint(1, 10) * 10_000,
+        closure_cost=rng.randint(0, 10) * 5_000 if existing else 0,
+        open_cost=0 if existing else rng.randint(0, 10) * 5_000,
+        accreditations=sorted(acc),
+        earliest_close=earliest,
+        keep=flag < 0.08 and not parent.close,
+        close=0.08 <= flag < 0.15 and "windows" not in edges and not any(w.pinned for w in here),
+    )
+    moved = {w.id for w in here}
+    workloads = [w.model_copy(update={"room": sid}) if w.id in moved else w for w in workloads]
+    return [*rooms, suite], workloads
+
+
+def _with_upgrades(
+    rng: random.Random, rooms: list[Room], h: Horizon, edges: frozenset[str]
+) -> list[Room]:
+    """Two estates in five (all at the "decisions" edge) let rooms buy accreditations
+    (spec/decisions.md): each room offers dspt, pasf and psn, those it lacks, seven
+    times in ten each, at GBP 0-300,000 (0, 10,000, 20,000, 50,000, 100,000, 200,000 or
+    300,000) and 0-50,000 a year, with a lead of 0-18 months or, one in ten, past the
+    horizon. Its own random stream, so the rest of the draw is what it always was."""
+    if rng.random() >= (1 if "decisions" in edges else 0.4):
+        return rooms
+    cheap = "decisions" in edges  # there up to 100,000 and 25,000 a year
+    top = 5 if cheap else 7
+    out = []
+    for r in rooms:
+        ups = []
+        for acc in ("dspt", "pasf", "psn"):
+            offered = rng.random() < 0.7
+            lead = rng.randint(0, 18) if rng.random() < 0.9 else h.months + rng.randint(0, 12)
+            cost = rng.choice((0, 10_000, 20_000, 50_000, 100_000, 200_000, 300_000)[:top])
+            annual = rng.randint(0, 10) * 5_000 // (2 if cheap else 1)
+            if offered and acc not in r.accreditations:
+                ups.append(
+                    Upgrade(accreditation=acc, cost=cost, annual_cost=annual, lead_months=lead)
+                )
+        out.append(r.model_copy(update={"upgrades": ups}))
+    return out
+
+
 def _draw(rng: random.Random, seed: int, edges: frozenset[str]) -> Case | None:
     """2-4 sites, 2-4 rooms (0-2 candidates), 3-7 workloads, 1-3 zones, 1-3 orgs and desks."""
     start = rng.choice(STARTS)
@@ -686,19 +895,22 @@ def _draw(rng: random.Random, seed: int, edges: frozenset[str]) -> Case | None:
         if any(abs(d - dr_km) < 1 for d in km.values()):
             dr_km = 0.0
 
-    zone_ids = ["official", *_pick(rng, ["nhs", "police"], 0.5)]
+    decisions = "decisions" in edges
+    zone_ids = ["official", *_pick(rng, ["nhs", "police"], 0.8 if decisions else 0.5)]
     zones = []
     for z in zone_ids:
         zones.append(
             Zone(
                 id=z,
                 networks=list(rng.choice(ZONES[z])),
-                requires=[REQUIRES[z]] if z != "official" or rng.random() < 0.5 else [],
+                requires=[REQUIRES[z]]
+                if z != "official" or decisions or rng.random() < 0.5
+                else [],
                 isolation="room" if z == "police" and rng.random() < 0.7 else "none",
             )
         )
     separate: list[tuple[str, str]] = []
-    if "nhs" in zone_ids and rng.random() < 0.7:
+    if "nhs" in zone_ids and rng.random() < (0.2 if decisions else 0.7):
         separate.append(("nhs", "official"))
     if "nhs" in zone_ids and "police" in zone_ids and rng.random() < 0.3:
         separate.append(("police", "nhs"))
@@ -707,7 +919,7 @@ def _draw(rng: random.Random, seed: int, edges: frozenset[str]) -> Case | None:
     links = []
     for x, y in itertools.combinations(sites, 2):
         for net in ("psn", "wan", "hscn", "psnp"):
-            if rng.random() < 0.45:
+            if rng.random() < (0.8 if decisions else 0.45):
                 links.append(Link(a=x.id, b=y.id, network=net, latency_ms=rng.randint(1, 8)))
     lat = Latency(Inventory(estate=Estate(name="x", start=start), sites=sites, links=links))
 
@@ -734,6 +946,8 @@ def _draw(rng: random.Random, seed: int, edges: frozenset[str]) -> Case | None:
         fits = [i for i in existing if not any(conflict(z, other) for other in hosted[i])]
         if not fits:
             return None
+        if decisions:  # one zone a room where it can be: each room holds what its zone needs
+            fits = [i for i in fits if hosted[i] <= {z}] or fits
         i = rng.choice(fits)
         hosted[i].add(z)
         today.append(i)
@@ -752,9 +966,10 @@ def _draw(rng: random.Random, seed: int, edges: frozenset[str]) -> Case | None:
     stuck_days = [rng.random() < 0.08 for _ in range(n_work)]
 
     h = Horizon.of(Estate(name="x", start=start, horizon_years=years))
+    roomy = 3 if decisions else 1  # room for consolidation, so accreditation binds
     rooms = []
     for i in range(n_rooms):
-        acc = set(_pick(rng, ["psn", "dspt", "pasf"], 0.45))
+        acc = set(_pick(rng, ["psn", "dspt", "pasf"], 0.15 if decisions else 0.45))
         acc |= {req for z in hosted[i] for req in zone[z].requires}
         load_r = sum(s for s, t in zip(sizes, today, strict=True) if t == i)
         load_p = sum(p for p, t in zip(kws, today, strict=True) if t == i)
@@ -768,8 +983,10 @@ def _draw(rng: random.Random, seed: int, edges: frozenset[str]) -> Case | None:
             Room(
                 id=f"r{i}",
                 site=room_sites[i],
-                racks=load_r + rng.randint(0, 4) if not candidate else rng.randint(2, 10),
-                power_kw=load_p + rng.randint(0, 12) if not candidate else rng.randint(8, 40),
+                racks=load_r + rng.randint(0, 4) * roomy if not candidate else rng.randint(2, 10),
+                power_kw=load_p + rng.randint(0, 12) * roomy
+                if not candidate
+                else rng.randint(8, 40),
                 annual_cost=annual,
                 closure_cost=0 if candidate else rng.randint(0, 10) * 5_000,
                 accreditations=sorted(acc),
@@ -789,7 +1006,11 @@ def _draw(rng: random.Random, seed: int, edges: frozenset[str]) -> Case | None:
             s.id for s in rng.sample(sites, rng.randint(0, 2)) if lat(z.networks, s.id, here) < INF
         ]
         worst = max((lat(z.networks, u, here) for u in users), default=0.0)
-        max_ms = None if rng.random() < 0.3 else worst + rng.choice((0, 1, 2, 3, 5, 10))
+        max_ms = (
+            None
+            if rng.random() < (0.6 if decisions else 0.3)
+            else worst + rng.choice((0, 1, 2, 3, 5, 10))
+        )
         not_before = not_after = None
         window = rng.random()
         if window < 0.06:
