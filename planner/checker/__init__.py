@@ -5,7 +5,8 @@ loader and the pydantic inventory models), :mod:`planner.planfile` (plan.json's
 models, for the keys and types of a plan: :mod:`planner.checker.planfile`) and the
 standard library, reads plan.json as plain JSON, and recomputes everything the
 documents define (spec/inventory-format.md rules 1-10 and the cost model;
-docs/plan-format.md's months, finance, allocation and staff accounting) with its
+spec/decisions.md's accreditation upgrades and secure suites; docs/plan-format.md's
+months, finance, allocation and staff accounting) with its
 own latency search, distance and exact arithmetic. The import contracts of
 pyproject.toml (``lint-imports``, ``tests/test_layers.py``) enforce this.
 
@@ -28,6 +29,8 @@ from planner.checker.money import check_money, compute
 from planner.checker.planfile import read_shape
 from planner.checker.report import CheckReport, PlanFormatError, Violation
 from planner.checker.rules import check_target
+from planner.checker.suites import check_suites
+from planner.checker.upgrades import check_upgrades
 from planner.inventory.findings import InvalidEstate
 from planner.inventory.load import Loaded, inventory_sha256
 
@@ -59,6 +62,8 @@ def check_plan(loaded: Loaded, plan: Any, *, strict: bool = True) -> CheckReport
     if shape.feasible:
         build(ctx)
         check_target(ctx)
+        check_upgrades(ctx)
+        check_suites(ctx)
         check_facts(ctx)
         check_migration(ctx)
         check_money(ctx)

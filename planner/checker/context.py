@@ -49,11 +49,19 @@ class Ctx:
     change_month: dict[str, int] = field(default_factory=dict)
     """Organisation changing desk -> the month it changes in the plan (its desk_assignments
     month when readable, else the first allowed), clamped to 0..T-1."""
+    upgrades: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Room -> accreditation -> the month index from which it holds it, clamped to 0..T-1:
+    the plan's upgrades_bought that the room offers (spec/decisions.md), each the first time
+    it is listed (:mod:`planner.checker.upgrades` reports the rest)."""
     _open_months: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _suites: dict[str, list[Room]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.cal = Calendar(self.inv.estate.start, self.inv.estate.horizon_years)
         self.lat = Latencies(self.inv)
+        for r in self.inv.rooms:
+            if r.within is not None:
+                self._suites.setdefault(r.within, []).append(r)
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -105,15 +113,30 @@ class Ctx:
             self.move_month[w] for w, r in self.target.items() if r == room and w in self.move_month
         ]
 
+    def suites_of(self, room: str) -> list[Room]:
+        """The secure suites built inside a room (rooms ``within`` it), in inventory order."""
+        return self._suites.get(room, [])
+
+    def opened_suites(self, room: str) -> list[Room]:
+        """The candidate suites inside a room that the plan opens."""
+        return [
+            s
+            for s in self.suites_of(room)
+            if s.status == "candidate" and self.decision(s.id) == "open"
+        ]
+
     def open_index(self, room: str) -> int:
         """An opened candidate's open_month index: the plan's when it gives one, else the
-        first move in (0 when none), clamped to 0..T-1."""
+        earliest of its first move in and its opened suites' open months (0 when none),
+        clamped to 0..T-1."""
         entry = self.room_entry.get(room)
         label = entry.get("open_month") if entry else None
         index = self.cal.index(label) if isinstance(label, str) else None
         if index is None:
-            ins = self.moves_into(room)
-            index = min(ins) if ins else 0
+            firsts = self.moves_into(room) + [
+                self.open_index(s.id) for s in self.opened_suites(room)
+            ]
+            index = min(firsts) if firsts else 0
         return min(max(index, 0), self.T - 1)
 
     def open_months(self, room: Room) -> tuple[int, int]:
@@ -134,6 +157,17 @@ class Ctx:
         """Whether a room is open (and costs) in month m of the plan."""
         first, end = self.open_months(room)
         return first <= m < end
+
+    def held(self, room: Room, m: int | None = None) -> set[str]:
+        """The accreditations a room holds in month m (the target estate when None): its own
+        and those of its upgrades bought with month <= m (all bought, in the target)."""
+        bought = self.upgrades.get(room.id, {})
+        gained = {a for a, t in bought.items() if m is None or t <= m}
+        return set(room.accreditations) | gained
+
+    def upgrade_months(self) -> list[int]:
+        """The distinct months in which some bought upgrade starts to hold, sorted."""
+        return sorted({t for bought in self.upgrades.values() for t in bought.values()})
 
     def desk_kept(self, desk: str) -> bool:
         entry = self.desk_entry.get(desk)
@@ -286,3 +320,21 @@ def build(ctx: Ctx) -> None:
             given = ctx.cal.index(when) if isinstance(when, str) else None
             chosen = first if given is None else given
             ctx.change_month[o.id] = min(max(chosen, 0), ctx.T - 1)
+
+    _read_upgrades(ctx)
+
+
+def _read_upgrades(ctx: Ctx) -> None:
+    """rooms[].upgrades_bought (opt; absent or [] = none): each upgrade the room offers, the
+    first time it is listed, with its month clamped to 0..T-1."""
+    for room in ctx.inv.rooms:
+        entry = ctx.room_entry.get(room.id) or {}
+        offered = {u.accreditation for u in room.upgrades}
+        held: dict[str, int] = {}
+        for bought in entry.get("upgrades_bought") or []:
+            accreditation, label = bought["accreditation"], bought["month"]
+            index = ctx.cal.index(label) if isinstance(label, str) else None
+            if accreditation in offered and accreditation not in held and index is not None:
+                held[accreditation] = min(max(index, 0), ctx.T - 1)
+        if held:
+            ctx.upgrades[room.id] = held

@@ -1,6 +1,11 @@
 """The plan's cost totals and the solver's figures: steady costs before and after, one-off
 costs and their breakdowns, the objective (one_off + A x planned_steady), the annuity
-factor, the objective's breakdown, the bound and the gap."""
+factor, the objective's breakdown, the bound and the gap.
+
+Accreditation upgrades (spec/decisions.md) are in them: their one-off costs in one_off,
+one_off_breakdown.room_upgrade (absent = 0) and the breakdown's rooms (closures +
+openings + upgrades + A x rooms_after); the annual costs of those bought for rooms open
+in the target estate in planned_steady and steady_breakdown.rooms_after."""
 
 from __future__ import annotations
 
@@ -29,6 +34,7 @@ def _check_totals(ctx: Ctx, f: Figures) -> None:
             "room_closure": f.room_closure,
             "room_opening": f.room_opening,
             "desk_closure": f.desk_closure,
+            "room_upgrade": f.room_upgrade,
         },
         "steady_breakdown": {
             "rooms_before": f.rooms_before,
@@ -41,10 +47,27 @@ def _check_totals(ctx: Ctx, f: Figures) -> None:
         given = costs.get(group)
         if not isinstance(given, dict):
             continue
+        if group == "one_off_breakdown":
+            _check_room_upgrade_present(ctx, given, f)
         for key, exact in items.items():
             if key in given:
                 where = f"{group}.{key}"
                 check_amount(ctx, "costs", (where,), f"costs.{where}", given[key], exact)
+
+
+def _check_room_upgrade_present(ctx: Ctx, given: dict[str, object], f: Figures) -> None:
+    """one_off_breakdown.room_upgrade is opt: its absence means 0, so a plan that buys an
+    upgrade states it (a violation for planner's own plans, a note for another tool's)."""
+    if "room_upgrade" in given or not f.room_upgrade.keys:
+        return
+    text = (
+        f"costs.one_off_breakdown has no room_upgrade, but the plan buys "
+        f"{len(f.room_upgrade.keys)} upgrade(s) costing {gbp(f.room_upgrade.value)}"
+    )
+    if ctx.strict:
+        ctx.add("costs", ("one_off_breakdown.room_upgrade",), text)
+    else:
+        ctx.report.notes.append(text + " (taken as stated in costs.one_off)")
 
 
 def _check_solver(ctx: Ctx, f: Figures) -> None:
@@ -71,7 +94,10 @@ def _check_solver(ctx: Ctx, f: Figures) -> None:
         terms = {
             "moves": f.migration,
             "rooms": combine(
-                (1, f.room_closure), (1, f.room_opening), (1, f.annuity_of(f.rooms_after))
+                (1, f.room_closure),
+                (1, f.room_opening),
+                (1, f.room_upgrade),
+                (1, f.annuity_of(f.rooms_after)),
             ),
             "desks": combine((1, f.desk_closure), (1, f.annuity_of(f.desks_after))),
         }

@@ -59,6 +59,8 @@ class Figures:
     room_closure: Total = field(default_factory=Total)
     room_opening: Total = field(default_factory=Total)
     desk_closure: Total = field(default_factory=Total)
+    room_upgrade: Total = field(default_factory=Total)
+    """One-off costs of the accreditation upgrades bought (spec/decisions.md)."""
     fte_before: dict[str, int] = field(default_factory=dict)
     fte_after: dict[str, int] = field(default_factory=dict)
     # month by month
@@ -86,6 +88,7 @@ class Figures:
             (1, self.room_closure),
             (1, self.room_opening),
             (1, self.desk_closure),
+            (1, self.room_upgrade),
         )
 
     def annuity_of(self, steady: Total) -> Total:

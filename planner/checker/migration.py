@@ -4,12 +4,15 @@ Every move has one month in 0..T-1 inside its not_before/not_after window; the
 person-days of a month's moves fit ``migration_days_per_month``; waves list
 exactly the month's moves and their days; a room closes after its last move out,
 in 1..T, and its first closed day is after ``earliest_close``; a candidate opens
-in the month of its first move in; and every month's state (the post-move
-state, counting only rooms open that month) satisfies rules 2-7.
+in the month of its first move in, or of its first opened secure suite when that is
+earlier (spec/decisions.md); and every month's state (the post-move state, counting
+only rooms open that month, and for rule 3 the upgrades bought by that month) satisfies
+rules 2-7.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from fractions import Fraction
 
@@ -241,21 +244,30 @@ def check_rooms_months(ctx: Ctx) -> None:
                 )
         if d == "open":
             ins = ctx.moves_into(room.id)
+            suites = {s.id: ctx.open_index(s.id) for s in ctx.opened_suites(room.id)}
             label = entry.get("open_month")
-            if not ins:
+            if not ins and not suites:
                 # The docs define open_month only as the first move in; a candidate opened
                 # empty (e.g. keep: true) may open in any month of the plan.
                 ctx.report.notes.append(
                     f"candidate '{room.id}' is opened with nothing moving in; its open_month "
                     f"{label} is accepted (docs/plan-format.md defines it by the first move in)"
                 )
-            if isinstance(label, str) and ins and ctx.cal.index(label) != min(ins):
-                ctx.add(
-                    "10",
-                    (room.id, label),
-                    f"candidate '{room.id}' has open_month {label}, but its first move in is "
-                    f"in {ctx.month_label(min(ins))}",
+            first = min([*ins, *suites.values()], default=None)
+            if isinstance(label, str) and first is not None and ctx.cal.index(label) != first:
+                why = []
+                if ins:
+                    why.append(f"its first move in is in {ctx.month_label(min(ins))}")
+                why.extend(
+                    f"its suite '{s}' opens in {ctx.month_label(t)}" for s, t in suites.items()
                 )
+                message = f"candidate '{room.id}' has open_month {label}, but " + " and ".join(why)
+                if suites:
+                    message += (
+                        f": it opens in {ctx.month_label(first)}, the earliest of these "
+                        "(spec/decisions.md)"
+                    )
+                ctx.add("10", (room.id, label), message)
             o = ctx.cal.index(label) if isinstance(label, str) else None
             if o is not None and not 0 <= o < T:
                 ctx.add(
@@ -271,8 +283,13 @@ def check_states(ctx: Ctx) -> None:
     found: dict[tuple[str, tuple[str, ...]], tuple[Finding, list[int]]] = {}
     last_placement: dict[str, str] | None = None
     last: list[Finding] = []
+    upgrade_months = ctx.upgrade_months()
+    all_held = upgrade_months[-1] if upgrade_months else 0
+    last_held = -1
+    target_keys: set[tuple[str, tuple[str, ...]]] | None = None
     for m in range(ctx.T):
         placement = ctx.placement_at(m)
+        held = bisect_right(upgrade_months, m)  # how many upgrade months have come
         findings: list[Finding] = []
         for w_id, room_id in placement.items():
             if not ctx.room_open_at(inv.room[room_id], m):
@@ -283,11 +300,17 @@ def check_states(ctx: Ctx) -> None:
                         f"workload '{w_id}' is in room '{room_id}', which is not open then",
                     )
                 )
-        if placement != ctx.target:  # the target state is judged by rules.check_target
-            if placement != last_placement:
-                last = state_findings(ctx, placement)
+        # The target state, every upgrade held, is judged by rules.check_target; in the
+        # target placement before the last upgrade holds, only what differs from it is news.
+        if placement != ctx.target or m < all_held:
+            if placement != last_placement or held != last_held:
+                last = state_findings(ctx, placement, month=m)
+                if placement == ctx.target:
+                    if target_keys is None:
+                        target_keys = {f.key for f in state_findings(ctx, ctx.target)}
+                    last = [f for f in last if f.key not in target_keys]
             findings.extend(last)
-        last_placement = placement
+        last_placement, last_held = placement, held
         for f in findings:
             if f.key in found:
                 found[f.key][1].append(m)

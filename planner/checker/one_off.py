@@ -1,14 +1,16 @@
-"""One-off costs: moves, room closures and openings, desk closures, each in the month it
-falls, with each organisation's share.
+"""One-off costs: moves, room closures and openings, accreditation upgrades, desk
+closures, each in the month it falls, with each organisation's share.
 
 A move is its workload's organisation's; a room's closure is shared like its cost
-today, an opening like its cost in the target; a desk's closure by the tickets of
-the organisations it serves today.
+today, an opening like its cost in the target; an upgrade's one-off cost, in the month
+the room first holds it, like an opening: by the room's use in the target estate, its
+site's owner when it is empty then (spec/decisions.md); a desk's closure by the tickets
+of the organisations it serves today.
 """
 
 from __future__ import annotations
 
-from planner.checker.amounts import Total, q
+from planner.checker.amounts import Key, Total, q
 from planner.checker.context import Ctx
 from planner.checker.figures import Basis, Figures, split, tickets
 
@@ -35,6 +37,14 @@ def one_off_costs(ctx: Ctx, f: Figures, basis: Basis) -> None:
             f.room_opening.add(cost, key)
             f.one_off_m[ctx.open_index(r.id)].add(cost, key)
             f.org_one_off.add(split(cost, basis.weights_target.get(r.id, {}), owner), key)
+        for u in r.upgrades:
+            month = ctx.upgrades.get(r.id, {}).get(u.accreditation)
+            if month is None:
+                continue
+            item: Key = ("room upgrade", r.id, u.accreditation)
+            f.room_upgrade.add(u.cost, item)
+            f.one_off_m[month].add(u.cost, item)
+            f.org_one_off.add(split(q(u.cost), basis.weights_target.get(r.id, {}), owner), item)
     for d in inv.service_desks:
         if not ctx.desk_kept(d.id):
             cost, key = q(d.closure_cost), ("desk closure", d.id)

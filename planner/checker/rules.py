@@ -66,10 +66,52 @@ def _capacity_findings(ctx: Ctx, room_id: str, workloads: list[str]) -> list[Fin
     return out
 
 
-def state_findings(
-    ctx: Ctx, placement: dict[str, str], is_open: Callable[[str], bool] | None = None
+def _accreditation_findings(
+    ctx: Ctx, room_id: str, workloads: list[str], month: int | None
 ) -> list[Finding]:
-    """Rules 2-7 (and rule 1's "in an open room" when ``is_open`` is given) on one state."""
+    """Rule 3 on one room in month ``month`` (the target estate when None): each workload's
+    zone requires only accreditations the room holds then, its own or bought with an upgrade
+    whose month is at most ``month`` (spec/decisions.md)."""
+    inv, room = ctx.inv, ctx.inv.room[room_id]
+    held = ctx.held(room, month)
+    bought = ctx.upgrades.get(room_id, {})
+    out = []
+    for wid in workloads:
+        zone = inv.zone.get(inv.workload[wid].zone)
+        if zone is None:
+            continue
+        missing = sorted(set(zone.requires) - held)
+        if not missing:
+            continue
+        later = [a for a in missing if a in bought]
+        lacks = [a for a in missing if a not in bought]
+        why = []
+        if lacks:
+            why.append(f"which lacks the accreditation(s) {', '.join(lacks)} its zone requires")
+        for a in later:
+            why.append(
+                f"which holds {a} (its zone requires it) only from {ctx.month_label(bought[a])}"
+            )
+        out.append(
+            Finding(
+                "3",
+                (wid, room_id, *missing),
+                f"workload '{wid}' (zone '{zone.id}') is in room '{room_id}', "
+                + ", and ".join(why),
+            )
+        )
+    return out
+
+
+def state_findings(
+    ctx: Ctx,
+    placement: dict[str, str],
+    is_open: Callable[[str], bool] | None = None,
+    month: int | None = None,
+) -> list[Finding]:
+    """Rules 2-7 (and rule 1's "in an open room" when ``is_open`` is given) on one state:
+    the state of month ``month``, or the target estate when None (rule 3 counts the
+    upgrades bought by then)."""
     inv = ctx.inv
     out: list[Finding] = []
     by_room: dict[str, list[str]] = defaultdict(list)
@@ -77,7 +119,6 @@ def state_findings(
         by_room[placement[w.id]].append(w.id)
 
     for room_id, workloads in by_room.items():
-        room = inv.room[room_id]
         if is_open is not None and not is_open(room_id):
             out.append(
                 Finding(
@@ -87,21 +128,7 @@ def state_findings(
                 )
             )
         out.extend(_capacity_findings(ctx, room_id, workloads))
-        # Rule 3: accreditation.
-        for wid in workloads:
-            zone = inv.zone.get(inv.workload[wid].zone)
-            if zone is None:
-                continue
-            missing = sorted(set(zone.requires) - set(room.accreditations))
-            if missing:
-                out.append(
-                    Finding(
-                        "3",
-                        (wid, room_id),
-                        f"workload '{wid}' (zone '{zone.id}') is in room '{room_id}', which "
-                        f"lacks the accreditation(s) {', '.join(missing)} its zone requires",
-                    )
-                )
+        out.extend(_accreditation_findings(ctx, room_id, workloads, month))
         # Rule 4: separation and isolation.
         zones: dict[str, list[str]] = defaultdict(list)
         for wid in workloads:
@@ -270,11 +297,11 @@ def check_target(ctx: Ctx) -> None:
                     f"room '{room.id}' has decision '{d}' but an open_month "
                     f"{entry['open_month']}; only opened candidates have one",
                 )
-    _check_limit(
+    _check_limit(  # --max-rooms counts rooms, not the secure suites inside them
         ctx,
         "max_rooms",
         "rooms",
-        [r.id for r in inv.rooms if r.id in open_rooms],
+        [r.id for r in inv.rooms if r.id in open_rooms and r.within is None],
         lambda r: inv.site[inv.room[r].site].organisation,
     )
 
@@ -287,7 +314,8 @@ def check_target(ctx: Ctx) -> None:
 def _check_limit(
     ctx: Ctx, option: str, what: str, open_ids: list[str], owner: Callable[[str], str]
 ) -> None:
-    """Rule 8: --max-rooms / --max-desks, counting only the shared service's rooms/desks."""
+    """Rule 8: --max-rooms / --max-desks, counting only the shared service's rooms/desks
+    (``open_ids``: the rooms that count, suites left out by the caller)."""
     limit = ctx.plan["options"].get(option)
     if limit is None:
         return

@@ -3,7 +3,10 @@ month by month through the migration, with each organisation's share.
 
 A room's cost is shared by the racks and vCPU of each organisation's workloads in it
 (:func:`planner.checker.figures.room_weights`; all to its owner when empty); a desk's
-by the tickets of the organisations it serves.
+by the tickets of the organisations it serves. An accreditation upgrade's annual cost
+is part of its room's running cost from the month the room holds it, for every month
+the room is open, and in the target estate's steady cost when the room is open there;
+it is shared exactly as the room's own cost is (spec/decisions.md).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from planner.checker.figures import (
     tickets,
 )
 from planner.checker.rules import desk_fte
+from planner.inventory.items import Room
 
 Parts = list[tuple[dict[str, Fraction], tuple[Key, ...]]]
 """A month's costs as (organisation -> share, the cost items behind it)."""
@@ -48,6 +52,9 @@ def steady_costs(ctx: Ctx, f: Figures, basis: Basis) -> None:
         if ctx.room_open_in_plan(r):
             f.rooms_after.add(cost, key)
             f.org_planned.add(split(cost, basis.weights_target.get(r.id, {}), owner), key)
+            for annual, item in upgrades_running(ctx, r, None):
+                f.rooms_after.add(annual, item)
+                f.org_planned.add(split(annual, basis.weights_target.get(r.id, {}), owner), item)
     for d in inv.service_desks:
         key, owner = ("desk", d.id), basis.owner_desk[d.id]
         before = desk_cost(ctx, d.id, f.fte_before[d.id])
@@ -63,17 +70,29 @@ def steady_costs(ctx: Ctx, f: Figures, basis: Basis) -> None:
             f.org_planned.add(shares, key, *staff)
 
 
+def upgrades_running(ctx: Ctx, room: Room, m: int | None) -> list[tuple[Fraction, Key]]:
+    """The annual costs of the room's upgrades held in month m (all bought: m None), each
+    with its cost item."""
+    bought = ctx.upgrades.get(room.id, {})
+    return [
+        (q(u.annual_cost), ("room upgrade, annual", room.id, u.accreditation))
+        for u in room.upgrades
+        if u.accreditation in bought and (m is None or bought[u.accreditation] <= m)
+    ]
+
+
 def monthly_costs(ctx: Ctx, f: Figures, basis: Basis) -> None:
     """The baseline and the plan's steady cost in each month, and each organisation's
     share of the plan's over the horizon.
 
-    A month costs the same as the one before it unless a move, a closure or an
-    opening falls between them, so each run of equal months is costed once.
+    A month costs the same as the one before it unless a move, a closure, an opening
+    or an upgrade falls between them, so each run of equal months is costed once.
     """
     inv = ctx.inv
     baseline = f.baseline
     move_months = sorted(set(ctx.move_month.values()))
     change_months = sorted(set(ctx.change_month.values()))
+    upgrade_months = ctx.upgrade_months()
     runs: list[tuple[Parts, int]] = []
     signature: tuple[object, ...] | None = None
     planned = Total()
@@ -86,6 +105,7 @@ def monthly_costs(ctx: Ctx, f: Figures, basis: Basis) -> None:
         now = (
             bisect_right(move_months, m),
             bisect_right(change_months, m),
+            bisect_right(upgrade_months, m),
             rooms_open,
             desks_open,
         )
@@ -118,9 +138,14 @@ def _month(
     weights_m = room_weights(ctx, ctx.placement_at(m))
     for r, is_open in zip(inv.rooms, rooms_open, strict=True):
         if is_open:
-            cost, key = q(r.annual_cost) / 12, ("room", r.id)
-            planned.add(cost, key)
-            parts.append((split(cost, weights_m.get(r.id, {}), basis.owner_room[r.id]), (key,)))
+            cost = q(r.annual_cost) / 12
+            items: list[Key] = [("room", r.id)]
+            for annual, item in upgrades_running(ctx, r, m):
+                cost += annual / 12
+                items.append(item)
+            planned.add(cost, *items)
+            shares = split(cost, weights_m.get(r.id, {}), basis.owner_room[r.id])
+            parts.append((shares, tuple(items)))
     served_m = ctx.served_at(m)
     for d, is_open in zip(inv.service_desks, desks_open, strict=True):
         if not is_open:

@@ -842,3 +842,236 @@ def infeasible_plan(sha: str) -> dict[str, Any]:
             "(north, south), but --max-rooms is 0"
         ],
     }
+
+
+# ----------------------------------------------------------------- upgrades and suites
+#
+# The estate with the decisions of spec/decisions.md: the same as above, plus
+#   zone police  [wan] requires psn and pasf, isolation: room
+#   n-hall-suite a secure suite within n-hall-mr (site left out: n-hall's), existing,
+#                2 racks 8 kW 12,000/yr [psn, pasf], closure 3,000, no ops staff
+#   pnc          (north, police, n-hall-suite, 1 rack 4 kW, users n-hall <= 5 ms; move
+#                4,000 and 4 days)
+#   n-dc-new     holds only dspt of its own; it offers psn: 9,000 once, 2,400 a year,
+#                lead_months 2 (2027-03 at the earliest)
+#   n-hall-mr    offers dspt (50,000, 5,000 a year, no lead time); not bought
+#
+# The plan: as valid_plan, but north-app-dr moves to n-dc-new in 2027-03, the first month
+# the psn upgrade may hold: the plan buys it for 2027-03, and n-dc-new opens then; s-mr,
+# left at its last move out in 2027-03, closes in 2027-04. The suite is kept with its
+# parent, pnc stays in it (police beside the council systems of n-hall-mr, across the
+# suite wall). --max-rooms 2 holds only because suites do not count: the shared service
+# keeps n-hall-mr and n-dc-new, and the suite.
+#
+# A = 1.859410431 as before.
+# Baseline a year: rooms 228,000 + 12,000 (suite) = 240,000; desks 258,000; 498,000
+#   (41,500 a month).
+# Planned a year: rooms h-mr 48,000 + n-hall-mr 120,000 + suite 12,000 + n-dc-new 36,000
+#   + its upgrade 2,400 = 218,400; desks 210,000; 428,400 (35,700 a month).
+# One-off: moves 18,000; s-mr closure 12,000; opening 18,000; desk closure 6,000; upgrade
+#   9,000: 63,000.
+# Objective = 63,000 + A x 428,400 (796,571.429) = 859,571.43.
+# Breakdown: moves 18,000; rooms 12,000 + 18,000 + 9,000 + A x 218,400 (406,095.238)
+#   = 445,095.24; desks 396,476.19 as before.
+#
+# Month by month (planned; one-off):
+#   2027-01 (0): rooms 4,000 + 10,000 + 1,000 (suite) + 5,000 (s-mr) = 20,000; desks
+#                3,500 + 14,000 + 7,000 (south-desk, closing 2027-02) = 24,500 -> 44,500;
+#                one-off 6,000 (south-desk closure)
+#   2027-02 (1): rooms 20,000; desks 17,500 -> 37,500; one-off 9,000 + 3,000 (moves)
+#   2027-03 (2): rooms 20,000 + n-dc-new 3,000 + its upgrade 200 = 23,200; desks 17,500
+#                -> 40,700; one-off 6,000 (north-app-dr) + 18,000 (opening) + 9,000
+#                (upgrade) + 12,000 (s-mr closure, the month before its close_month) = 45,000
+#   2027-04 (3) .. 2028-03 (14): rooms 18,200 + desks 17,500 = 35,700; one-off 0
+# Savings a month: -9,000, -8,000, -44,200, then +5,800; running: -9,000, -17,000,
+#   -61,200, then -55,400 ... -3,200 in 2028-01, +2,600 in 2028-02 (payback), 8,400 at the end.
+# 2026/27: baseline 124,500; planned 122,700; one-off 63,000; savings -61,200; x 1/1.05
+#   = -58,285.71. 2027/28: baseline 498,000; planned 428,400; savings 69,600; cumulative
+#   8,400; x 1/1.05^2 = 63,129.25. NPV 4,843.54; total savings 8,400.
+#
+# Organisations:
+#   baseline: north 120,000 + 12,000 (suite: pnc) + 20,000 (s-mr, 1/3) + 132,000 = 284,000;
+#             south 124,000; health 90,000
+#   planned:  north 60,000 (n-hall-mr 2/4) + 12,000 + 36,000 + 2,400 (the upgrade, like
+#             its room: north-app-dr's) + 122,181.82 = 232,581.82; south 105,818.18;
+#             health 90,000. Savings: north 51,418.18, south 18,181.82, health 0.
+#   one-off:  north 6,000 + 4,000 + 18,000 + 9,000 (the upgrade, like the opening: by
+#             n-dc-new's use in the target, all north's) = 37,000; south 26,000; health 0
+#   horizon_baseline: north 284,000 x 15/12 = 355,000; south 155,000; health 112,500
+#   horizon_planned: north: suite 15 x 1,000; n-hall-mr 10,000 (Jan, north-app alone)
+#             + 14 x 5,000; s-mr 5,000/3 (Jan) + 5,000 (Feb: north-app-dr alone);
+#             n-dc-new with its upgrade 13 x 3,200 = 41,600; north-desk 152,727.27
+#             -> 15,000 + 80,000 + 6,666.67 + 41,600 + 152,727.27 = 295,993.94
+#             south: n-hall-mr 14 x 5,000; s-mr 10,000/3 (Jan) + 5,000 (Mar: empty, its
+#             owner); south-desk 7,000 (Jan, serving nobody); north-desk 57,272.73
+#             -> 70,000 + 8,333.33 + 7,000 + 57,272.73 = 142,606.06
+#             health 112,500 (total 551,100 = the months' planned)
+#   horizon_savings: north 355,000 - 295,993.94 - 37,000 = 22,006.06; south 155,000
+#             - 142,606.06 - 26,000 = -13,606.06 (worse off); health 0
+# Staff: as valid_plan (the suite has no operations staff).
+
+POLICE_ZONE = {
+    "id": "police",
+    "networks": ["wan"],
+    "requires": ["psn", "pasf"],
+    "isolation": "room",
+}
+SUITE = {
+    "id": "n-hall-suite",
+    "within": "n-hall-mr",
+    "racks": 2,
+    "power_kw": 8,
+    "annual_cost": 12000,
+    "closure_cost": 3000,
+    "accreditations": ["psn", "pasf"],
+}
+PNC = {
+    "id": "pnc",
+    "organisation": "north",
+    "zone": "police",
+    "room": "n-hall-suite",
+    "racks": 1,
+    "power_kw": 4,
+    "users": ["n-hall"],
+    "max_latency_ms": 5,
+    "migration_cost": 4000,
+    "migration_days": 4,
+}
+PSN_UPGRADE = {"accreditation": "psn", "cost": 9000, "annual_cost": 2400, "lead_months": 2}
+DSPT_UPGRADE = {"accreditation": "dspt", "cost": 50000, "annual_cost": 5000, "lead_months": 0}
+
+
+def decisions_files() -> dict[str, dict[str, Any]]:
+    """The estate's files with a police zone, a secure suite and two upgrade options."""
+    files = estate_files()
+    files["estate.yaml"]["zones"].append(copy.deepcopy(POLICE_ZONE))
+    north = files["north.yaml"]
+    north["rooms"].append(copy.deepcopy(SUITE))
+    north["workloads"].append(copy.deepcopy(PNC))
+    item(files, "rooms", "n-dc-new").update(
+        accreditations=["dspt"], upgrades=[copy.deepcopy(PSN_UPGRADE)]
+    )
+    item(files, "rooms", "n-hall-mr")["upgrades"] = [copy.deepcopy(DSPT_UPGRADE)]
+    return files
+
+
+def decisions_plan(sha: str) -> dict[str, Any]:
+    """The hand-made plan for :func:`decisions_files` (the arithmetic is above)."""
+    plan = valid_plan(sha)
+    plan["solver"].update(objective=859571.43, bound=859571.43)
+    plan["solver"]["breakdown"].update(rooms=445095.24)
+    rooms = {r["id"]: r for r in plan["rooms"]}
+    rooms["n-hall-mr"]["upgrades_bought"] = []
+    rooms["n-dc-new"].update(
+        open_month="2027-03",
+        accreditations=["dspt"],
+        upgrades_bought=[
+            {"accreditation": "psn", "month": "2027-03", "cost": 9000.0, "annual_cost": 2400.0}
+        ],
+    )
+    rooms["s-mr"]["close_month"] = "2027-04"
+    suite = _room(
+        "n-hall-suite",
+        "keep",
+        None,
+        None,
+        "n-hall",
+        "north",
+        12000.0,
+        2,
+        8,
+        (1, 1),
+        (4, 4),
+        (["police"], ["police"]),
+        ["pasf", "psn"],
+    )
+    suite["within"] = "n-hall-mr"
+    order = ["h-mr", "n-hall-mr", "n-dc-new", "n-hall-suite", "s-mr"]
+    plan["rooms"] = [suite if i == "n-hall-suite" else rooms[i] for i in order]
+    assignments = {a["workload"]: a for a in plan["assignments"]}
+    assignments["north-app-dr"]["month"] = "2027-03"
+    pnc = _assign("pnc", "north", "police", "n-hall-suite", "n-hall-suite", None, 0.0, 0)
+    order = ["care", "care-db", "north-app", "north-app-dr", "pnc", "south-revs", "south-db"]
+    plan["assignments"] = [pnc if w == "pnc" else assignments[w] for w in order]
+    plan["waves"] = [
+        plan["waves"][1],
+        {"month": "2027-03", "workloads": ["north-app-dr"], "days": 10.0, "cost": 6000.0},
+    ]
+    costs = plan["costs"]
+    costs.update(baseline_steady=498000.0, planned_steady=428400.0, one_off=63000.0)
+    costs["one_off_breakdown"]["room_upgrade"] = 9000.0
+    costs["steady_breakdown"].update(rooms_before=240000.0, rooms_after=218400.0)
+    plan["years"][0].update(
+        baseline=124500.0,
+        planned=122700.0,
+        one_off=63000.0,
+        savings=-61200.0,
+        cumulative_savings=-61200.0,
+        discounted_savings=-58285.71,
+    )
+    plan["years"][1].update(
+        baseline=498000.0,
+        planned=428400.0,
+        savings=69600.0,
+        cumulative_savings=8400.0,
+        discounted_savings=63129.25,
+    )
+    plan["finance"].update(npv=4843.54, total_savings=8400.0, payback_month="2028-02")
+    plan["organisations"] = [
+        _org("health", 90000.0, 90000.0, 0.0, 0.0, 112500.0, 112500.0, 0.0, False),
+        _org(
+            "north",
+            284000.0,
+            232581.82,
+            51418.18,
+            37000.0,
+            355000.0,
+            295993.94,
+            22006.06,
+            False,
+        ),
+        _org(
+            "south",
+            124000.0,
+            105818.18,
+            18181.82,
+            26000.0,
+            155000.0,
+            142606.06,
+            -13606.06,
+            True,
+        ),
+    ]
+    plan["zones"].append(
+        {
+            "id": "police",
+            "name": "",
+            "networks": ["wan"],
+            "requires": ["pasf", "psn"],
+            "isolation": "room",
+        }
+    )
+    plan["months"] = decisions_months()
+    return plan
+
+
+def decisions_months() -> list[dict[str, Any]]:
+    """The monthly series of :func:`decisions_plan`: baseline 41,500 a month; (planned,
+    one-off) as worked out above."""
+    first = [(44500.0, 6000.0), (37500.0, 12000.0), (40700.0, 45000.0)]
+    rows, cumulative = [], 0.0
+    for i, month in enumerate(MONTHS):
+        planned, one_off = first[i] if i < len(first) else (35700.0, 0.0)
+        savings = 41500.0 - planned - one_off
+        cumulative += savings
+        rows.append(
+            {
+                "month": month,
+                "baseline": 41500.0,
+                "planned": planned,
+                "one_off": one_off,
+                "savings": savings,
+                "cumulative_savings": cumulative,
+            }
+        )
+    return rows
