@@ -15,12 +15,12 @@ import copy
 import io
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import DATA
+from helpers.report_parts import Balance
 from openpyxl import load_workbook
 from rich.console import Console
 from typer.testing import CliRunner
@@ -135,28 +135,6 @@ def console_text(renderable: Any) -> str:
     return buf.getvalue()
 
 
-class _Balance(HTMLParser):
-    """Checks that every element opened is closed, in order (void elements aside)."""
-
-    VOID = frozenset({"br", "img", "meta", "link", "input", "hr", "rect", "line", "path"})
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stack: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag not in self.VOID:
-            self.stack.append(tag)
-
-    def handle_startendtag(self, tag: str, attrs: Any) -> None:
-        pass
-
-    def handle_endtag(self, tag: str) -> None:
-        assert self.stack, tag
-        assert self.stack[-1] == tag, (tag, self.stack[-5:])
-        self.stack.pop()
-
-
 # ---------------------------------------------------------------- the fixture itself
 
 
@@ -172,7 +150,7 @@ def test_html_rooms_section_says_what_a_room_gains_and_where_a_suite_is(
     decisions: dict[str, Any],
 ) -> None:
     rooms = section(html_of(decisions), "rooms")
-    _Balance().feed(room_decisions(rooms))
+    Balance().feed(room_decisions(rooms))
     hall = re.search(
         r'<tr class="dec-keep"><th scope="row"><code>county-hall-mr</code>.*?</tr>', rooms
     )
@@ -205,7 +183,7 @@ def test_html_security_section_lists_accreditations_after_the_plan(
     decisions: dict[str, Any],
 ) -> None:
     sec = section(html_of(decisions), "security")
-    _Balance().feed(sec)
+    Balance().feed(sec)
     assert "with those bought and the month each is held from" in sec
     assert "<h3>Accreditations after the plan</h3>" in sec
     assert (
@@ -235,8 +213,8 @@ def test_html_escapes_accreditations_and_parents(decisions: dict[str, Any]) -> N
     assert "<i>hall</i>" not in html
     assert "gains <code>&lt;b&gt;x&lt;/b&gt;&amp;</code> from Oct 2027" in html
     assert "suite inside <code>&lt;i&gt;hall&lt;/i&gt;</code>" in html
-    _Balance().feed(room_decisions(section(html, "rooms")))
-    _Balance().feed(section(html, "security"))
+    Balance().feed(room_decisions(section(html, "rooms")))
+    Balance().feed(section(html, "security"))
 
 
 # ---------------------------------------------------------------- security evidence

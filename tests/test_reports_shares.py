@@ -14,13 +14,13 @@ import io
 import json
 import os
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import DATA
 from helpers.chromium import CHROMIUM, load_page
+from helpers.report_parts import Balance, sheet_rows
 from openpyxl import load_workbook
 from rich.console import Console
 
@@ -107,34 +107,6 @@ def partners_html(plan: dict[str, Any]) -> str:
     return html[start : html.index("</section>", start) + len("</section>")]
 
 
-def sheet_rows(plan: dict[str, Any], name: str) -> list[tuple[Any, ...]]:
-    """The rows of one sheet of plan.xlsx (values only)."""
-    wb = load_workbook(io.BytesIO(render_reports(plan)["plan.xlsx"]))
-    return list(wb[name].iter_rows(values_only=True))
-
-
-class _Balance(HTMLParser):
-    """Checks that every element opened is closed, in order (void elements aside)."""
-
-    VOID = frozenset({"br", "img", "meta", "link", "input", "hr", "rect", "line", "path"})
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stack: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag not in self.VOID:
-            self.stack.append(tag)
-
-    def handle_startendtag(self, tag: str, attrs: Any) -> None:
-        pass
-
-    def handle_endtag(self, tag: str) -> None:
-        assert self.stack, tag
-        assert self.stack[-1] == tag, (tag, self.stack[-5:])
-        self.stack.pop()
-
-
 # ---------------------------------------------------------------- the fixture itself
 
 
@@ -218,7 +190,7 @@ def test_report_html_shows_transfers_and_who_is_no_longer_worse_off(
     proportional: dict[str, Any],
 ) -> None:
     section = partners_html(proportional)
-    _Balance().feed(section)
+    Balance().feed(section)
     for col in ("Net before transfers", "Pays", "Receives", "Net after transfers"):
         assert f">{col}</th>" in section
     assert "Share rule: proportional" in section

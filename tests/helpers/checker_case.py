@@ -745,18 +745,23 @@ def valid_plan(sha: str) -> dict[str, Any]:
 MONTHS = [f"2027-{m:02d}" for m in range(1, 13)] + ["2028-01", "2028-02", "2028-03"]
 
 
-def months_rows(first: list[tuple[float, float]]) -> list[dict[str, Any]]:
-    """The monthly series: baseline 40,500 every month; the given (planned, one-off) of the
-    first months, then (34,500, 0); savings and their running sum."""
+def months_rows(
+    first: list[tuple[float, float]],
+    baseline: float = 40500.0,
+    then: tuple[float, float] = (34500.0, 0.0),
+) -> list[dict[str, Any]]:
+    """The monthly series: ``baseline`` every month; the given (planned, one-off) of the
+    first months, then ``then`` (40,500 and (34,500, 0) for :func:`valid_plan`); savings
+    and their running sum."""
     rows, cumulative = [], 0.0
     for i, month in enumerate(MONTHS):
-        planned, one_off = first[i] if i < len(first) else (34500.0, 0.0)
-        savings = 40500.0 - planned - one_off
+        planned, one_off = first[i] if i < len(first) else then
+        savings = baseline - planned - one_off
         cumulative += savings
         rows.append(
             {
                 "month": month,
-                "baseline": 40500.0,
+                "baseline": baseline,
                 "planned": planned,
                 "one_off": one_off,
                 "savings": savings,
@@ -1059,19 +1064,4 @@ def decisions_months() -> list[dict[str, Any]]:
     """The monthly series of :func:`decisions_plan`: baseline 41,500 a month; (planned,
     one-off) as worked out above."""
     first = [(44500.0, 6000.0), (37500.0, 12000.0), (40700.0, 45000.0)]
-    rows, cumulative = [], 0.0
-    for i, month in enumerate(MONTHS):
-        planned, one_off = first[i] if i < len(first) else (35700.0, 0.0)
-        savings = 41500.0 - planned - one_off
-        cumulative += savings
-        rows.append(
-            {
-                "month": month,
-                "baseline": 41500.0,
-                "planned": planned,
-                "one_off": one_off,
-                "savings": savings,
-                "cumulative_savings": cumulative,
-            }
-        )
-    return rows
+    return months_rows(first, baseline=41500.0, then=(35700.0, 0.0))
