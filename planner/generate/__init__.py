@@ -17,6 +17,14 @@ always has both, so even a one-council estate exercises every zone. Councils hav
 bodies 10-30. The numbers are the generator's assumptions, chosen to match
 ``shared/context.md`` where it gives a figure; each module's docstring gives its own.
 
+Opt-in, ``generate(councils, seed, decisions=True)`` (``planner generate
+--decisions``) adds the decisions beyond keep-or-close (spec/decisions.md): in every
+area with a police force or NHS body, the lead council's main room or the area's
+candidate hall offers accreditation upgrades (``pasf``, ``dspt``) and gets a
+candidate secure suite for each partner, linked to the partner's network. They are
+drawn from a random stream of their own, so everything else is the same estate
+(only the estate's name, the hosts' upgrades, the suites and their links differ).
+
 One job a module:
 
 * :mod:`~planner.generate.estate` -- the order of the steps, and the inventory;
@@ -25,6 +33,7 @@ One job a module:
 * :mod:`~planner.generate.rooms` -- existing rooms planned and sized, candidate halls;
 * :mod:`~planner.generate.workloads` -- systems, their databases and DR replicas;
 * :mod:`~planner.generate.networks` -- networks, zones and the links between HQs;
+* :mod:`~planner.generate.decisions` -- upgrades and secure suites (opt-in);
 * :mod:`~planner.generate.records` -- the working records and the shared random run;
 * :mod:`~planner.generate.catalogues` -- names of towns, providers and systems.
 """

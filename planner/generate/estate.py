@@ -4,23 +4,30 @@ Every step draws from one random stream, so the order below is part of the outpu
 areas, then per area its organisations (sites and planned rooms) and PSN links,
 then the backbones, then per organisation its workloads and desk, then the
 candidate halls (after the workloads, so that no workload has a colocation site
-as a user site), and last the sizing of the existing rooms.
+as a user site), and last the sizing of the existing rooms. With ``decisions``, the
+upgrades and suites of :mod:`planner.generate.decisions` come after all that, from a
+stream of their own, so they change nothing else.
 """
 
 from __future__ import annotations
 
+from planner.generate.decisions import add_decisions
 from planner.generate.geography import plan_areas
 from planner.generate.networks import area_links, backbone, networks, zones
 from planner.generate.organisations import add_organisations, desk, organisation
-from planner.generate.records import DR_MIN_DISTANCE_KM, START, Org, Run
+from planner.generate.records import DR_MIN_DISTANCE_KM, START, Area, Org, Run
 from planner.generate.rooms import candidate_rooms, finish_rooms
 from planner.generate.workloads import add_workloads
 from planner.inventory.items import Estate, Inventory, Room
 from planner.inventory.write import split_order
 
 
-def generate(councils: int, seed: int = 0) -> Inventory:
+def generate(councils: int, seed: int = 0, decisions: bool = False) -> Inventory:
     """A random estate of ``councils`` councils (plus police and NHS partners), valid today.
+
+    ``decisions``: add accreditation upgrades and candidate secure suites in every
+    area with a partner (:mod:`planner.generate.decisions`); the rest of the estate
+    is the same as without them.
 
     Deterministic: the same ``councils`` and ``seed`` give an equal inventory, and
     :func:`planner.inventory.write.write_yaml` writes it byte for byte the same.
@@ -43,11 +50,19 @@ def generate(councils: int, seed: int = 0) -> Inventory:
     for org in orgs:
         add_workloads(run, org)
         org.desk = desk(run, org)
-    candidates = [room for area in areas for room in candidate_rooms(run, area)]
-    return _inventory(run, councils, seed, orgs, candidates)
+    halls = [candidate_rooms(run, area) for area in areas]
+    return _inventory(run, councils, seed, orgs, areas, halls, decisions)
 
 
-def _inventory(run: Run, councils: int, seed: int, orgs: list[Org], halls: list[Room]) -> Inventory:
+def _inventory(
+    run: Run,
+    councils: int,
+    seed: int,
+    orgs: list[Org],
+    areas: list[Area],
+    halls: list[list[Room]],
+    decisions: bool,
+) -> Inventory:
     """The inventory, in split-by-organisation order (existing rooms are sized here)."""
     organisations, sites, rooms, desks, workloads = [], [], [], [], []
     for org in orgs:
@@ -57,9 +72,12 @@ def _inventory(run: Run, councils: int, seed: int, orgs: list[Org], halls: list[
         rooms.extend(finish_rooms(run, org))
         desks.append(org.desk)
         workloads.extend(org.workloads)
-    rooms.extend(halls)
+    rooms.extend(room for area_halls in halls for room in area_halls)
+    if decisions:
+        rooms = add_decisions(run, seed, areas, halls, rooms)
+    with_decisions = ", with upgrades and suites" if decisions else ""
     estate = Estate(
-        name=f"Generated estate: {councils} councils (seed {seed})",
+        name=f"Generated estate: {councils} councils (seed {seed}{with_decisions})",
         start=START,
         horizon_years=5,
         discount_rate=0.035,
