@@ -84,3 +84,127 @@ def read_shapley_values(path: Path, organisations: list[str]) -> dict[str, float
             "saving to split by them"
         )
     return values
+
+
+# ---------------------------------------------------------------- the whole document
+
+FORMAT = "planner-explore/1"
+
+PRICE_KINDS = (
+    "separate",
+    "isolation",
+    "requires",
+    "keep",
+    "close",
+    "earliest_close",
+    "pinned",
+    "dr_min_distance",
+    "user_latency",
+    "dependency_latency",
+    "max_rooms",
+    "max_desks",
+)
+"""The kinds of rule spec/explore.md prices."""
+
+
+class _Doc(BaseModel):
+    """A part of explore.json: keys it does not declare are kept (readers ignore them)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Engine(_Doc):
+    kind: str
+    """local (a cluster started for the run) or dask (an existing one)."""
+    scheduler: str | None = None
+    workers: int
+    tasks: int
+
+
+class Price(_Doc):
+    """What one rule costs: the objective with it minus the objective without it."""
+
+    rule: str
+    """The rule in words, e.g. 'separate nhs/official'."""
+    kind: str
+    subject: list[str]
+    objective_without: float | None
+    price: float | None
+    """objective - objective_without (None when the solve without it found no plan)."""
+    status: str
+    """Status of the solve without the rule: optimal, feasible, infeasible or unknown."""
+    price_is: str = "exact"
+    """exact, at_least or at_most (a solve not proven optimal makes the price a bound), or
+    unknown."""
+
+
+class ParetoPoint(_Doc):
+    """One point of a curve: the best plan with at most ``max_rooms`` (or ``max_desks``)."""
+
+    max_rooms: int | None = None
+    max_desks: int | None = None
+    objective: float | None
+    status: str
+    rooms_open: list[str] = Field(default_factory=list)
+    desks_open: list[str] = Field(default_factory=list)
+    knee: bool = False
+    """The point after which one more room (desk) saves least (the curve's knee)."""
+
+
+class Percentiles(_Doc):
+    p10: float
+    p50: float
+    p90: float
+    mean: float
+
+
+class Risk(_Doc):
+    samples: int
+    seed: int
+    net_savings: Percentiles
+    one_off: Percentiles
+    payback_month: dict[str, str | None]
+    """p50 and p90 of the payback month ('YYYY-MM'; None: no payback in the horizon)."""
+    p_net_negative: float
+    p_one_off_over_plan: float
+
+
+class ShapleyValue(_Doc):
+    organisation: str
+    value: float
+    standard_error: float | None = None
+
+
+class Shapley(_Doc):
+    method: str
+    """exact or sampled."""
+    samples: int | None
+    values: list[ShapleyValue]
+    total: float
+
+
+class Explore(_Doc):
+    """explore.json (spec/explore.md)."""
+
+    format: str
+    estate: str
+    inventory_sha256: str
+    engine: Engine
+    objective: float | None
+    baseline_objective: float | None
+    prices: list[Price] | None = None
+    pareto: list[ParetoPoint] | None = None
+    pareto_desks: list[ParetoPoint] | None = None
+    risk: Risk | None = None
+    shapley: Shapley | None = None
+    failed: list[dict[str, str]] = Field(default_factory=list)
+
+
+def validate_explore(data: object) -> Explore:
+    """explore.json as its model; ExploreFileError naming the first field at fault."""
+    try:
+        return Explore.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top)"
+        raise ExploreFileError(f"explore.json: field {where}: {first['msg']}") from None

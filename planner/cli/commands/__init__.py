@@ -5,6 +5,7 @@ from planner.cli.commands import (  # noqa: F401
     check,
     convert,
     diff,
+    explore,
     generate,
     graph,
     import_,

@@ -1,0 +1,168 @@
+"""`planner explore`: the plan's board questions answered by many solves on Dask.
+
+The flow: the plan being explored is made first (``planner optimise`` with the same
+limits, no reasons), then every analysis asked for turns into tasks
+(:mod:`planner.explore.prices`, :mod:`~planner.explore.pareto`,
+:mod:`~planner.explore.risk`, :mod:`~planner.explore.shapley`), all of them run in one
+batch on the cluster (:mod:`planner.explore.engine`), each Pareto point's plan is checked
+by the independent checker here (the workers have no files), and each analysis
+summarises its results into its section of explore.json (:mod:`planner.explorefile`).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.checker import check_plan
+from planner.explore import pareto, prices
+from planner.explore.engine import Results, Settings, Variation, run_tasks
+from planner.explorefile import FORMAT, validate_explore
+from planner.inventory.load import Loaded, inventory_sha256
+from planner.optimise import OptimiseOptions, optimise
+
+
+@dataclass(frozen=True)
+class ExploreOptions:
+    """What to explore and where to run it (spec/explore.md, docs/cli.md)."""
+
+    prices: bool = True
+    pareto: bool = True
+    risk: int | None = 200
+    """Samples of the risk analysis (None: no risk analysis)."""
+    shapley: bool = True
+    samples: int | None = None
+    """Random orders for sampled Shapley values (None: exact up to 12 partners)."""
+    time_limit_s: float = 10.0
+    """Seconds per solve."""
+    scheduler: str | None = None
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    seed: int = 0
+    max_rooms: int | None = None
+    max_desks: int | None = None
+
+
+@dataclass
+class Explored:
+    """explore.json as a dict, and whether every task succeeded."""
+
+    doc: dict[str, Any]
+    results: Results
+    plan: dict[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        return not self.doc["failed"]
+
+
+def explore(
+    loaded: Loaded,
+    options: ExploreOptions,
+    on_stage: Callable[[str], None] | None = None,
+    on_done: Callable[[int, int], None] | None = None,
+    dask_client: Any = None,
+) -> Explored:
+    """Explore a valid, loaded estate (see the module docstring)."""
+
+    def stage(text: str) -> None:
+        if on_stage is not None:
+            on_stage(text)
+
+    inv = loaded.inventory
+    stage("planning the estate")
+    start = time.monotonic()
+    base = optimise(
+        loaded,
+        OptimiseOptions(
+            max_rooms=options.max_rooms,
+            max_desks=options.max_desks,
+            time_limit_s=options.time_limit_s,
+            workers=max(1, min(options.workers, os.cpu_count() or 1)),
+            seed=options.seed,
+            explain_reasons=False,
+        ),
+    ).plan
+    feasible = base["solver"]["status"] in ("optimal", "feasible")
+
+    variations: list[Variation] = []
+    price_tasks = (
+        prices.price_tasks(
+            inv,
+            max_rooms=options.max_rooms,
+            max_desks=options.max_desks,
+            time_limit_s=options.time_limit_s,
+            seed=options.seed,
+        )
+        if options.prices and feasible
+        else []
+    )
+    pareto_tasks = (
+        pareto.pareto_tasks(inv, desks=True, time_limit_s=options.time_limit_s, seed=options.seed)
+        if options.pareto
+        else []
+    )
+    variations += price_tasks
+    variations += pareto_tasks
+    stage(f"running {len(variations)} task(s)")
+    results = run_tasks(
+        inv,
+        variations,
+        Settings(scheduler=options.scheduler, workers=options.workers),
+        on_done,
+        dask_client=dask_client,
+    )
+    stage("checking and summarising")
+    _check_points(loaded, results)
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "estate": inv.estate.name,
+        "inventory_sha256": inventory_sha256(loaded.root),
+        "engine": results.engine
+        or {"kind": "local", "scheduler": None, "workers": options.workers, "tasks": 0},
+        "objective": base["solver"]["objective"] if feasible else None,
+        "baseline_objective": _baseline_objective(base) if feasible else None,
+        "time_limit_s": options.time_limit_s,
+        "seed": options.seed,
+        "options": {"max_rooms": options.max_rooms, "max_desks": options.max_desks},
+    }
+    if price_tasks:
+        doc["prices"] = prices.summarise_prices(results.done, price_tasks)
+    if pareto_tasks:
+        doc["pareto"] = pareto.summarise_pareto(results.done, pareto_tasks, "rooms")
+        doc["pareto_desks"] = pareto.summarise_pareto(results.done, pareto_tasks, "desks")
+    doc["failed"] = results.failed
+    doc["wall_s"] = round(time.monotonic() - start, 3)
+    validate_explore(doc)
+    return Explored(doc, results, base)
+
+
+def _check_points(loaded: Loaded, results: Results) -> None:
+    """Check each Pareto point's plan with the independent checker (its inventory_sha256 is
+    the estate's: the worker had no files); keep only the verdict."""
+    digest = inventory_sha256(loaded.root)
+    for key, res in results.done.items():
+        plan = res.pop("plan", None)
+        if plan is None or not key.startswith("pareto:"):
+            continue
+        if plan["solver"]["status"] not in ("optimal", "feasible"):
+            continue
+        plan["inventory_sha256"] = digest
+        report = check_plan(loaded, plan)
+        res["checked"] = report.ok
+        if not report.ok:
+            results.failed.append(
+                {
+                    "key": key,
+                    "error": "the checker rejected the plan: "
+                    + "; ".join(v.render() for v in report.violations[:3]),
+                }
+            )
+
+
+def _baseline_objective(plan: dict[str, Any]) -> float:
+    """Today's estate kept as it is, valued as the objective values a plan: A x today's
+    steady cost (no one-off)."""
+    return round(plan["solver"]["annuity_factor"] * plan["costs"]["baseline_steady"], 2)
