@@ -17,9 +17,11 @@ from functools import cache
 from importlib.resources import files
 
 from planner.reports import fmt
+from planner.reports.explore import ExploreLink
 from planner.reports.markup import badge, e
 from planner.reports.plan import Plan, PlanView
 from planner.reports.sections.about import about
+from planner.reports.sections.exploration import exploration
 from planner.reports.sections.finance import finance
 from planner.reports.sections.headline import headline
 from planner.reports.sections.partners import partners
@@ -60,8 +62,9 @@ def _script_hash() -> str:
     return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
-def report_html(plan: Plan) -> str:
-    """The text of report.html."""
+def report_html(plan: Plan, explore: ExploreLink | None = None) -> str:
+    """The text of report.html; with ``explore``, an Exploration section before About
+    (``planner report --explore``)."""
     v = PlanView(plan)
     sections: dict[str, str] = {}
     if v.feasible:
@@ -73,7 +76,11 @@ def report_html(plan: Plan) -> str:
             "staff": staff(v),
             "security": security(v),
         }
+    if explore is not None:
+        sections["exploration"] = exploration(v, explore)
     present = [(anchor, text) for anchor, text in CONTENTS if sections.get(anchor)]
+    if explore is not None:
+        present.append(("exploration", "Exploration"))
     body = [_masthead(v), _contents(present), '<main class="wrap">', headline(v)]
     body += list(sections.values())
     body += [about(v), "</main>"]
