@@ -25,7 +25,7 @@ from planner.plan.reasons import counterfactuals, desk_reasons, move_reasons, ro
 from planner.plan.timeline import Timeline
 from planner.schedule import Schedule, schedule_migration
 from planner.solver import NEIGHBOURHOOD_ABOVE, Outcome, Progress, SolveOptions, Status, solve
-from planner.target import LimitOptions, build_problem, target_of
+from planner.target import LimitOptions, Target, build_problem, target_of
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,8 @@ class OptimiseResult:
     outcome: Outcome
     schedule: Schedule | None = None
     stages: dict[str, float] = field(default_factory=dict)
+    target: Target | None = None
+    """The target estate of a feasible plan (what explore's risk analysis re-costs)."""
 
     @property
     def feasible(self) -> bool:
@@ -209,4 +211,4 @@ def optimise(
     }
     timings["reasons"] = time.monotonic() - t2
     plan = feasible_plan(head, ep, outcome, target, schedule, reasons, options.shapley)
-    return OptimiseResult(plan, outcome, schedule, timings)
+    return OptimiseResult(plan, outcome, schedule, timings, target)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.checker import check_plan
-from planner.explore import pareto, prices
+from planner.explore import pareto, prices, risk
 from planner.explore.engine import Results, Settings, Variation, run_tasks
 from planner.explorefile import FORMAT, validate_explore
 from planner.inventory.load import Loaded, inventory_sha256
@@ -74,7 +74,7 @@ def explore(
     inv = loaded.inventory
     stage("planning the estate")
     start = time.monotonic()
-    base = optimise(
+    made = optimise(
         loaded,
         OptimiseOptions(
             max_rooms=options.max_rooms,
@@ -84,7 +84,8 @@ def explore(
             seed=options.seed,
             explain_reasons=False,
         ),
-    ).plan
+    )
+    base = made.plan
     feasible = base["solver"]["status"] in ("optimal", "feasible")
 
     variations: list[Variation] = []
@@ -104,8 +105,20 @@ def explore(
         if options.pareto
         else []
     )
+    sample_tasks = (
+        risk.risk_tasks(
+            made.target,
+            made.schedule,
+            options.risk,
+            options.seed,
+            time_limit_s=options.time_limit_s,
+        )
+        if options.risk and made.target is not None
+        else []
+    )
     variations += price_tasks
     variations += pareto_tasks
+    variations += sample_tasks
     stage(f"running {len(variations)} task(s)")
     results = run_tasks(
         inv,
@@ -133,6 +146,19 @@ def explore(
     if pareto_tasks:
         doc["pareto"] = pareto.summarise_pareto(results.done, pareto_tasks, "rooms")
         doc["pareto_desks"] = pareto.summarise_pareto(results.done, pareto_tasks, "desks")
+    if sample_tasks and options.risk:
+        section = risk.summarise_risk(
+            results.done, options.risk, options.seed, base, risk.uncertainty_of(inv)
+        )
+        if section.get("used"):
+            doc["risk"] = section
+        else:  # no sample could be costed: say why instead of figures
+            doc["risk"] = None
+            doc["risk_note"] = (
+                f"none of the {options.risk} samples could be costed: "
+                f"{section.get('unschedulable', 0)} could not be dated within the horizon "
+                "(moves too slow for the team's months)"
+            )
     doc["failed"] = results.failed
     doc["wall_s"] = round(time.monotonic() - start, 3)
     validate_explore(doc)

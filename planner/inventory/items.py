@@ -300,6 +300,71 @@ class Estate(Item):
     (`transfers` in plan.json) move each partner from the first to its share."""
 
 
+MULTIPLIER_MAX = 10.0
+"""Largest multiplier of the `uncertainty` block: ten times a figure (the Green Book's
+optimism bias for capital cost reaches three times, +200%). A sampled amount is capped at
+its field's own bound (:data:`MONEY_MAX`), so sampled estates stay within what the
+schedule and the finance hold."""
+
+
+class Triangle(Item):
+    """A triangular distribution of a multiplier: least, most likely and largest value."""
+
+    low: float = Field(gt=0, le=MULTIPLIER_MAX, allow_inf_nan=False)
+    """Smallest multiplier, more than 0 and at most 10
+    (e.g. 0.9: 10% below the inventory's figure)."""
+    mode: float = Field(gt=0, le=MULTIPLIER_MAX, allow_inf_nan=False)
+    """Most likely multiplier; at least `low`, at most `high`."""
+    high: float = Field(gt=0, le=MULTIPLIER_MAX, allow_inf_nan=False)
+    """Largest multiplier, at least `mode` and at most 10
+    (e.g. 3.0: +200%, the Green Book's upper bound for capital cost)."""
+
+    @field_validator("mode")
+    @classmethod
+    def _mode_above_low(cls, mode: float, info: ValidationInfo) -> float:
+        # A field validator (not a model one) so the problem names the field at fault.
+        low = info.data.get("low")
+        if low is not None and mode < low:
+            raise ValueError(f"mode {mode:g} is below low {low:g}; need low <= mode <= high")
+        return mode
+
+    @field_validator("high")
+    @classmethod
+    def _high_above_mode(cls, high: float, info: ValidationInfo) -> float:
+        mode = info.data.get("mode", info.data.get("low"))
+        if mode is not None and high < mode:
+            which = "mode" if "mode" in info.data else "low"
+            raise ValueError(f"high {high:g} is below {which} {mode:g}; need low <= mode <= high")
+        return high
+
+
+class Uncertainty(Item):
+    """How uncertain the inventory's figures are, for `planner explore --risk`
+    (spec/explore.md): a triangular multiplier per kind of figure, drawn for each item,
+    and the share of each draw common to all items. Defaults: HM Treasury Green Book
+    optimism bias ranges for equipment and development projects (capital cost up to
+    +200%, duration up to +54%)."""
+
+    # The triangles' defaults are factories: a JSON Schema default that is an object would
+    # read as schema keywords to a simple walker; each field's description states it.
+    migration_cost: Triangle = Field(default_factory=lambda: Triangle(low=0.9, mode=1.1, high=3.0))
+    """Multiplier of each workload's move cost, drawn per workload.
+    Scales `migration_cost` and `refresh_move_cost`; default low 0.9, mode 1.1, high 3.0."""
+    migration_days: Triangle = Field(default_factory=lambda: Triangle(low=0.9, mode=1.1, high=1.54))
+    """Multiplier of each workload's `migration_days`, drawn per workload.
+    A slower team delays later moves; default low 0.9, mode 1.1, high 1.54."""
+    closure_cost: Triangle = Field(default_factory=lambda: Triangle(low=0.9, mode=1.0, high=1.5))
+    """Multiplier of `closure_cost`, drawn per room and per service desk.
+    Default low 0.9, mode 1.0, high 1.5."""
+    annual_cost: Triangle = Field(default_factory=lambda: Triangle(low=0.97, mode=1.0, high=1.05))
+    """Multiplier of running costs, drawn per room and per service desk.
+    Scales a room's `annual_cost` and its upgrades' `annual_cost`, a desk's `fixed_cost`
+    and `cost_per_fte`; default low 0.97, mode 1.0, high 1.05."""
+    correlation: float = Field(default=0.5, ge=0, le=1, allow_inf_nan=False)
+    """Share of each draw common to all items of a kind, 0 to 1; default 0.5.
+    0: every item is drawn apart; 1: one multiplier for all items of a kind."""
+
+
 class Zone(Item):
     """A security zone: a class of systems with its own networks and accreditation needs."""
 
@@ -637,7 +702,7 @@ SECTIONS: dict[str, type[Item]] = {
 }
 """The list sections of an inventory and the item model of each (all but `separate`)."""
 
-TOP_LEVEL_KEYS: tuple[str, ...] = ("estate", "separate", *SECTIONS)
+TOP_LEVEL_KEYS: tuple[str, ...] = ("estate", "uncertainty", "separate", *SECTIONS)
 
 
 class Inventory(BaseModel):
@@ -652,6 +717,9 @@ class Inventory(BaseModel):
 
     estate: Estate
     """The programme settings."""
+    uncertainty: Uncertainty | None = None
+    """How uncertain the figures are, for `planner explore --risk` (absent: HM Treasury
+    Green Book optimism bias defaults)."""
     zones: list[Zone] = Field(default_factory=list)
     """Security zones."""
     separate: list[tuple[Id, Id]] = Field(default_factory=list)

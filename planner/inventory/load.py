@@ -23,8 +23,16 @@ from pathlib import Path
 from typing import Any
 
 from planner.inventory.findings import Finding, Findings, Location
-from planner.inventory.items import SECTIONS, TOP_LEVEL_KEYS, Estate, Inventory, Item, Room
-from planner.inventory.parse import parse_estate, parse_items, parse_separate
+from planner.inventory.items import (
+    SECTIONS,
+    TOP_LEVEL_KEYS,
+    Estate,
+    Inventory,
+    Item,
+    Room,
+    Uncertainty,
+)
+from planner.inventory.parse import parse_estate, parse_items, parse_separate, parse_uncertainty
 from planner.inventory.raw import file_problem, key_line, line_of
 from planner.inventory.tables import read_csv, read_xlsx
 from planner.inventory.yaml_reader import read_yaml
@@ -125,6 +133,8 @@ class _Merge:
     loaded: Loaded
     estate: Estate | None = None
     estate_where: Location | None = None
+    uncertainty: Uncertainty | None = None
+    uncertainty_where: Location | None = None
     separate: list[tuple[str, str]] = field(default_factory=list)
     items: dict[str, list[Item]] = field(default_factory=lambda: {s: [] for s in SECTIONS})
 
@@ -136,6 +146,8 @@ class _Merge:
                 findings.add(_unknown_section(file, doc, key, raw))
             elif key == "estate":
                 self.add_estate(raw, Location(file.name, line_of(raw)))
+            elif key == "uncertainty":
+                self.add_uncertainty(raw, Location(file.name, line_of(raw) or key_line(doc, key)))
             elif key == "separate":
                 for a, b, where in parse_separate(raw, file, findings):
                     self.loaded.locations[("separate", f"separate[{len(self.separate)}]")] = where
@@ -165,6 +177,25 @@ class _Merge:
         self.loaded.locations[("estate", "estate")] = where
         self.estate = parse_estate(raw, where, self.loaded.findings)
 
+    def add_uncertainty(self, raw: Any, where: Location) -> None:
+        if self.uncertainty_where is not None:
+            self.loaded.findings.add(
+                Finding(
+                    "error",
+                    "duplicate-uncertainty",
+                    where,
+                    "uncertainty",
+                    None,
+                    None,
+                    f"a second uncertainty block (the first is in {self.uncertainty_where})",
+                    "keep at most one uncertainty block",
+                )
+            )
+            return
+        self.uncertainty_where = where
+        self.loaded.locations[("uncertainty", "uncertainty")] = where
+        self.uncertainty = parse_uncertainty(raw, where, self.loaded.findings)
+
     def add_item(self, section: str, item: Item, where: Location) -> None:
         loaded, items = self.loaded, self.items[section]
         ident = getattr(item, "id", None)
@@ -183,7 +214,12 @@ class _Merge:
         items = dict(self.items)
         items["rooms"] = self.suites_sited(self.rooms_with_compute())
         items["room_compute"] = []
-        return Inventory(estate=self.estate or PLACEHOLDER_ESTATE, separate=self.separate, **items)
+        return Inventory(
+            estate=self.estate or PLACEHOLDER_ESTATE,
+            uncertainty=self.uncertainty,
+            separate=self.separate,
+            **items,
+        )
 
     def rooms_with_compute(self) -> list[Item]:
         """The rooms with the capacities of `room_compute` set on them: an entry naming no

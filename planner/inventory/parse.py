@@ -10,6 +10,7 @@ field's own description. Values the YAML reader already reported
 
 from __future__ import annotations
 
+import dataclasses
 import typing
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +19,8 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from planner.inventory.findings import Finding, Findings, Location
-from planner.inventory.items import SECTIONS, Estate, Id, Item
-from planner.inventory.raw import BadValue, item_label, kind, line_of, shown
+from planner.inventory.items import SECTIONS, Estate, Id, Item, Uncertainty
+from planner.inventory.raw import BadValue, item_label, key_line, kind, line_of, shown
 
 HINTS = {
     "float_parsing": "write a number such as 12 or 1.5",
@@ -130,7 +131,9 @@ def _field_model(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel
             return None
         ann = info.annotation
         inner = [
-            a for a in typing.get_args(ann) if isinstance(a, type) and issubclass(a, BaseModel)
+            a
+            for a in (ann, *typing.get_args(ann))
+            if isinstance(a, type) and issubclass(a, BaseModel)
         ]
         if not inner:
             return None
@@ -184,6 +187,49 @@ def parse_estate(raw: Any, where: Location, findings: Findings) -> Estate | None
         findings.extend(model_findings(exc, where, "estate", None, Estate))
         return None
     return None if holds_bad_value(raw) else estate  # reported by the YAML reader
+
+
+def parse_uncertainty(raw: Any, where: Location, findings: Findings) -> Uncertainty | None:
+    """The uncertainty block as a model, or None (with findings) when it does not load.
+    Each finding names the line of the field at fault (``migration_cost.high``) when the
+    YAML reader recorded it, else the block's."""
+    if not isinstance(raw, dict):
+        findings.add(
+            Finding(
+                "error",
+                "not-a-mapping",
+                where,
+                "uncertainty",
+                None,
+                None,
+                f"the uncertainty block must be a mapping, found {kind(raw)}",
+                "write 'uncertainty:' then e.g. 'migration_cost: {low: 0.9, mode: 1.1, "
+                "high: 3.0}' (in a YAML file: the block has no table form)",
+            )
+        )
+        return None
+    try:
+        uncertainty = Uncertainty.model_validate(dict(raw))
+    except ValidationError as exc:
+        for finding in model_findings(exc, where, "uncertainty", None, Uncertainty):
+            line = _field_line(raw, finding.field)
+            if line is not None:
+                finding = dataclasses.replace(finding, where=Location(where.file, line))
+            findings.add(finding)
+        return None
+    return None if holds_bad_value(raw) else uncertainty  # reported by the YAML reader
+
+
+def _field_line(raw: Any, field: str | None) -> int | None:
+    """Line of a dotted field (``migration_cost.high``) in a raw mapping: the deepest part
+    whose line is known."""
+    line = None
+    for part in (field or "").split(".") if field else []:
+        if not isinstance(raw, dict):
+            break
+        line = key_line(raw, part) or line_of(raw.get(part)) or line
+        raw = raw.get(part)
+    return line
 
 
 def parse_items(

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from planner.inventory.items import Estate, Inventory
+from planner.inventory.items import Estate, Inventory, Uncertainty
 
 SCHEMA_ID = "https://planner.invalid/schema/inventory-file.json"
 
@@ -29,4 +29,9 @@ def file_schema() -> dict[str, Any]:
     )
     estate_ref = {"$ref": f"#/$defs/{Estate.__name__}"}
     schema["properties"]["estate"] = estate_ref
+    # Absent means the defaults; written, it is a mapping (the loader refuses null).
+    schema["properties"]["uncertainty"] = {
+        "$ref": f"#/$defs/{Uncertainty.__name__}",
+        "description": Inventory.model_fields["uncertainty"].description,
+    }
     return schema

@@ -29,8 +29,8 @@ they need none. In tables, list
 fields are ``;``-separated, ``depends_on`` cells are
 ``workload:max_latency_ms;...`` and ``upgrades`` cells
 ``accreditation:cost:annual_cost:lead_months;...``, as the loader reads them. YAML omits fields
-equal to their default (except in the estate block, whose settings are all
-written out: they are what a reader of the business case checks first) and uses
+equal to their default (except in the estate and uncertainty blocks, whose settings
+are all written out: they are what a reader of the business case checks first) and uses
 flow style only for short things (lists of
 ids, ``depends_on`` entries, ``separate`` pairs, networks, sites and links);
 everything else is block style, keys in model field order.
@@ -38,7 +38,8 @@ everything else is block style, keys in model field order.
 A few values have no faithful table form, and the table writers refuse them with
 :class:`UnrepresentableError` rather than change them (YAML writes them all):
 ``estate.shared_service: []`` (no organisation counts towards the limits) would
-read back from an empty cell as ``None`` (every organisation counts); in XLSX, a
+read back from an empty cell as ``None`` (every organisation counts); the
+``uncertainty`` block is a mapping of mappings, with no table form; in XLSX, a
 carriage return in text reads back as a line feed and control characters cannot
 be stored; in CSV, the reader refuses NUL characters.
 
@@ -63,7 +64,16 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel
 
-from planner.inventory.items import SECTIONS, Dependency, Estate, Inventory, Item, Upgrade
+from planner.inventory.items import (
+    SECTIONS,
+    Dependency,
+    Estate,
+    Inventory,
+    Item,
+    Triangle,
+    Uncertainty,
+    Upgrade,
+)
 from planner.inventory.load import INPUT_SUFFIXES
 from planner.inventory.tables import csv_escape
 
@@ -205,12 +215,18 @@ def _yaml_doc(
     estate: Estate | None,
     separate: Sequence[tuple[str, str]],
     sections: dict[str, list[Item]],
+    uncertainty: Uncertainty | None = None,
 ) -> dict[str, Any]:
     doc: dict[str, Any] = {}
     if estate is not None:
         doc["estate"] = _yaml_item(estate, defaults=True)
+    if uncertainty is not None:
+        doc["uncertainty"] = {
+            name: _FlowMap(_yaml_item(value)) if isinstance(value, Triangle) else _yaml_value(value)
+            for name, value in _fields(uncertainty)
+        }
     for key in Inventory.model_fields:
-        if key == "estate":
+        if key in ("estate", "uncertainty"):
             continue
         if key == "separate":
             if separate:
@@ -299,7 +315,9 @@ def split_order(inv: Inventory) -> Inventory:
     for name in sorted(by_file):
         for key, items in by_file[name].items():
             sections[key].extend(items)
-    return Inventory(estate=inv.estate, separate=inv.separate, **sections)
+    return Inventory(
+        estate=inv.estate, uncertainty=inv.uncertainty, separate=inv.separate, **sections
+    )
 
 
 def _prepare_dir(out_dir: Path, overwrite: bool) -> None:
@@ -342,13 +360,16 @@ def write_yaml(
     if split == "single":
         sections = {key: list(getattr(inv, key)) for key in SECTIONS}
         path = out / ESTATE_FILE
-        doc = _yaml_doc(inv.estate, inv.separate, sections)
+        doc = _yaml_doc(inv.estate, inv.separate, sections, inv.uncertainty)
         path.write_text(_dump_yaml(doc, header), encoding="utf-8")
         return [path]
     for name, sections in _split_sections(inv).items():
         is_estate = name == ESTATE_FILE
         doc = _yaml_doc(
-            inv.estate if is_estate else None, inv.separate if is_estate else [], sections
+            inv.estate if is_estate else None,
+            inv.separate if is_estate else [],
+            sections,
+            inv.uncertainty if is_estate else None,
         )
         path = out / name
         path.write_text(_dump_yaml(doc, header if is_estate else None), encoding="utf-8")
@@ -360,6 +381,11 @@ def write_yaml(
 
 
 def _check_tabular(inv: Inventory) -> None:
+    if inv.uncertainty is not None:
+        raise UnrepresentableError(
+            "the uncertainty block has no table form; write YAML instead (or keep the "
+            "block in a YAML file beside the tables)"
+        )
     if inv.estate.shared_service == []:
         raise UnrepresentableError(
             "estate.shared_service is an empty list, which a CSV or XLSX cell cannot "
