@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.checker import check_plan
-from planner.explore import pareto, prices, risk
+from planner.explore import pareto, prices, risk, shapley
 from planner.explore.engine import Results, Settings, Variation, run_tasks
 from planner.explorefile import FORMAT, validate_explore
 from planner.inventory.load import Loaded, inventory_sha256
@@ -116,9 +116,17 @@ def explore(
         if options.risk and made.target is not None
         else []
     )
+    coalition_tasks = (
+        shapley.shapley_tasks(
+            inv, samples=options.samples, seed=options.seed, time_limit_s=options.time_limit_s
+        )
+        if options.shapley
+        else []
+    )
     variations += price_tasks
     variations += pareto_tasks
     variations += sample_tasks
+    variations += coalition_tasks
     stage(f"running {len(variations)} task(s)")
     results = run_tasks(
         inv,
@@ -159,6 +167,13 @@ def explore(
                 f"{section.get('unschedulable', 0)} could not be dated within the horizon "
                 "(moves too slow for the team's months)"
             )
+    if coalition_tasks:
+        try:
+            section = shapley.summarise_shapley(results.done, inv, options.samples, options.seed)
+        except shapley.ShapleyError as exc:
+            results.failed.append({"key": "shapley", "error": str(exc)})
+        else:
+            doc["shapley"] = _with_allocated(section, base) if feasible else section
     doc["failed"] = results.failed
     doc["wall_s"] = round(time.monotonic() - start, 3)
     validate_explore(doc)
@@ -186,6 +201,19 @@ def _check_points(loaded: Loaded, results: Results) -> None:
                     + "; ".join(v.render() for v in report.violations[:3]),
                 }
             )
+
+
+def _with_allocated(section: dict[str, Any], plan: dict[str, Any]) -> dict[str, Any]:
+    """Each value gains ``allocated``: the partner's part of the plan's net saving under
+    its cost-sharing rules (organisations[].horizon_savings), scaled to the Shapley total
+    so the two can be compared (one is an objective saving, the other a net over the
+    horizon's months)."""
+    nets = {o["id"]: o["horizon_savings"] for o in plan["organisations"]}
+    total_net = sum(nets.values())
+    for v in section["values"]:
+        share = nets.get(v["organisation"], 0.0) / total_net if total_net else 0.0
+        v["allocated"] = round(share * section["total"], 2)
+    return section
 
 
 def _baseline_objective(plan: dict[str, Any]) -> float:
