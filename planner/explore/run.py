@@ -175,6 +175,7 @@ def explore(
         else:
             doc["shapley"] = _with_allocated(section, base) if feasible else section
     doc["failed"] = results.failed
+    doc["task_times"] = task_times(results)
     doc["wall_s"] = round(time.monotonic() - start, 3)
     validate_explore(doc)
     return Explored(doc, results, base)
@@ -201,6 +202,24 @@ def _check_points(loaded: Loaded, results: Results) -> None:
                     + "; ".join(v.render() for v in report.violations[:3]),
                 }
             )
+
+
+def task_times(results: Results) -> dict[str, dict[str, float]]:
+    """Per analysis (the first part of a task's key): tasks, and the seconds they took in
+    their workers, in all, on average and at most. A cluster of N workers needs about
+    max(total / N, longest) for them, plus the time to start and to send the estate."""
+    times: dict[str, list[float]] = {}
+    for key, res in results.done.items():
+        times.setdefault(key.split(":", 1)[0], []).append(float(res.get("task_s", 0.0)))
+    return {
+        kind: {
+            "tasks": len(ts),
+            "total_s": round(sum(ts), 3),
+            "mean_s": round(sum(ts) / len(ts), 4),
+            "max_s": round(max(ts), 3),
+        }
+        for kind, ts in sorted(times.items())
+    }
 
 
 def _with_allocated(section: dict[str, Any], plan: dict[str, Any]) -> dict[str, Any]:
