@@ -228,3 +228,35 @@ def test_explore_runs_on_a_dask_scheduler_and_worker_started_apart(
     )
     assert result.doc["prices"] == local.doc["prices"]
     assert result.doc["pareto"] == local.doc["pareto"]
+
+
+def test_the_separation_of_tiny_costs_what_planning_without_it_saves(tmp_path: Path) -> None:
+    """inventories/tiny keeps NHS systems apart from council ones; planned without that
+    pair (the same files, `separate` removed), the plan is cheaper by exactly the price.
+    (Removing a rule must build a new inventory: a copy would keep the old one's cached
+    lookups, separated_pairs and zone, and the solve would still see the rule.)"""
+    import yaml
+
+    from planner.explore.prices import without
+    from planner.explore.solves import solve_target
+
+    tiny = Path(__file__).resolve().parents[1] / "inventories" / "tiny"
+    inv = load(tiny).inventory
+    lifted = without(inv, "separate", ("nhs", "official"))
+    assert lifted.separated_pairs == frozenset()
+    assert without(inv, "requires", ("nhs",)).zone["nhs"].requires == []
+    copy = tmp_path / "tiny"
+    shutil.copytree(tiny, copy)
+    estate = yaml.safe_load((copy / "estate.yaml").read_text(encoding="utf-8"))
+    estate.pop("separate")
+    (copy / "estate.yaml").write_text(yaml.safe_dump(estate), encoding="utf-8")
+    expected = solve_target(inv)["objective"] - solve_target(load(copy).inventory)["objective"]
+    assert expected > 0  # the rule binds
+    doc = prices_of_dir(tiny)
+    price = next(p for p in doc["prices"] if p["rule"] == "separate nhs/official")
+    assert price["price"] == pytest.approx(expected, abs=0.01)
+
+
+def prices_of_dir(directory: Path) -> dict[str, Any]:
+    options = ExploreOptions(**ONLY, workers=1, time_limit_s=10)  # type: ignore[arg-type]
+    return explore(load(directory), options).doc

@@ -13,6 +13,11 @@ lifted at once (users must still reach the room over the zone's networks); every
 dependency (``depends_on``) dropped at once; ``--max-rooms`` and ``--max-desks`` lifted
 when given.
 
+Prices are measured on the target's objective, which values a year of running cost the
+same whichever month a room closes: a rule about dates (``earliest_close``, and the
+windows of moves) changes when savings start, not the target, so it prices at 0 here
+even where it delays savings; the risk analysis and the plan's finance see months.
+
 When a solve is not proven optimal the price is a bound (``price_is``): the solve
 without the rule found a plan no cheaper than its optimum, so the true price is at
 least the one given (``at_least``); the solve with it may be dearer than its optimum,
@@ -111,28 +116,21 @@ def without(inv: Inventory, kind: str, subject: tuple[str, ...]) -> Inventory:
     ident = subject[0] if subject else ""
 
     def zones(**change: Any) -> Inventory:
-        return inv.model_copy(
-            update={
-                "zones": [z.model_copy(update=change) if z.id == ident else z for z in inv.zones]
-            }
+        return inv.replaced(
+            zones=[z.model_copy(update=change) if z.id == ident else z for z in inv.zones]
         )
 
     def rooms(**change: Any) -> Inventory:
-        return inv.model_copy(
-            update={
-                "rooms": [r.model_copy(update=change) if r.id == ident else r for r in inv.rooms]
-            }
+        return inv.replaced(
+            rooms=[r.model_copy(update=change) if r.id == ident else r for r in inv.rooms]
         )
 
     def workloads(**change: Any) -> Inventory:
-        return inv.model_copy(
-            update={"workloads": [w.model_copy(update=change) for w in inv.workloads]}
-        )
+        return inv.replaced(workloads=[w.model_copy(update=change) for w in inv.workloads])
 
     if kind == "separate":
         pair = set(subject)
-        kept = [p for p in inv.separate if set(p) != pair]
-        return inv.model_copy(update={"separate": kept})
+        return inv.replaced(separate=[p for p in inv.separate if set(p) != pair])
     if kind == "isolation":
         return zones(isolation="none")
     if kind == "requires":
@@ -142,18 +140,14 @@ def without(inv: Inventory, kind: str, subject: tuple[str, ...]) -> Inventory:
     if kind == "earliest_close":
         return rooms(earliest_close=None)
     if kind == "pinned":
-        return inv.model_copy(
-            update={
-                "workloads": [
-                    w.model_copy(update={"pinned": False}) if w.id == ident else w
-                    for w in inv.workloads
-                ]
-            }
+        return inv.replaced(
+            workloads=[
+                w.model_copy(update={"pinned": False}) if w.id == ident else w
+                for w in inv.workloads
+            ]
         )
     if kind == "dr_min_distance":
-        return inv.model_copy(
-            update={"estate": inv.estate.model_copy(update={"dr_min_distance_km": 0})}
-        )
+        return inv.replaced(estate=inv.estate.model_copy(update={"dr_min_distance_km": 0}))
     if kind == "user_latency":
         return workloads(max_latency_ms=None)
     if kind == "dependency_latency":

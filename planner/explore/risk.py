@@ -134,10 +134,7 @@ def sampled_inventory(inv: Inventory, d: Draws) -> Inventory:
         )
         for s in inv.service_desks
     ]
-    # A new inventory, not model_copy: the copy would keep the original's cached lookups
-    # (inv.room, inv.workload, ...) holding the unscaled items.
-    fields = {name: getattr(inv, name) for name in Inventory.model_fields}
-    return Inventory(**{**fields, "workloads": workloads, "rooms": rooms, "service_desks": desks})
+    return inv.replaced(workloads=workloads, rooms=rooms, service_desks=desks)
 
 
 # ------------------------------------------------------------------ the sampled schedule

@@ -80,7 +80,7 @@ def explore(
             max_rooms=options.max_rooms,
             max_desks=options.max_desks,
             time_limit_s=options.time_limit_s,
-            workers=max(1, min(options.workers, os.cpu_count() or 1)),
+            workers=1,  # deterministic: the same plan, hence the same risk figures, each run
             seed=options.seed,
             explain_reasons=False,
         ),
@@ -223,11 +223,12 @@ def task_times(results: Results) -> dict[str, dict[str, float]]:
 
 
 def _with_allocated(section: dict[str, Any], plan: dict[str, Any]) -> dict[str, Any]:
-    """Each value gains ``allocated``: the partner's part of the plan's net saving under
-    its cost-sharing rules (organisations[].horizon_savings), scaled to the Shapley total
+    """Each value gains ``allocated``: the partner's part of the plan's net saving as the
+    plan splits it (organisations[].share: after the estate's share_rule and its
+    transfers; horizon_savings for a plan without shares), scaled to the Shapley total
     so the two can be compared (one is an objective saving, the other a net over the
     horizon's months)."""
-    nets = {o["id"]: o["horizon_savings"] for o in plan["organisations"]}
+    nets = {o["id"]: o.get("share", o["horizon_savings"]) for o in plan["organisations"]}
     total_net = sum(nets.values())
     for v in section["values"]:
         share = nets.get(v["organisation"], 0.0) / total_net if total_net else 0.0

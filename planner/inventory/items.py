@@ -17,7 +17,7 @@ import datetime as dt
 import unicodedata
 from fractions import Fraction
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -741,6 +741,13 @@ class Inventory(BaseModel):
     room_compute: list[RoomCompute] = Field(default_factory=list)
     """Compute capacities of rooms stated apart from them (merged into the rooms when an
     estate is loaded, so a loaded inventory holds none)."""
+
+    def replaced(self, **changes: Any) -> Inventory:
+        """A new inventory with these fields replaced. Not ``model_copy(update=...)``: that
+        would carry over this one's cached lookups (``zone``, ``room``, ``separated_pairs``
+        ...), which would then describe the old fields."""
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        return type(self)(**{**fields, **changes})
 
     @cached_property
     def zone(self) -> dict[str, Zone]:

@@ -20,9 +20,11 @@ from planner.reports.explore.view import (
     STATUS_WORDS,
     Curve,
     ExploreView,
+    costed,
     count,
     has_plan,
     kind_words,
+    left_out_sentence,
     loss_sentence,
     overrun_sentence,
     payback_sentence,
@@ -356,10 +358,12 @@ def _risk(v: ExploreView) -> str:
         ),
     ]
     sentences = [
-        loss_sentence(r.p_net_negative, r.samples),
-        overrun_sentence(r.p_one_off_over_plan, r.samples, plan_one_off),
+        loss_sentence(r.p_net_negative, costed(r)),
+        overrun_sentence(r.p_one_off_over_plan, costed(r), plan_one_off),
         payback_sentence(r.payback_month),
     ]
+    if (left := left_out_sentence(r)) is not None:
+        sentences.append(left)
     net_values, one_off_values = v.risk_values("net_savings"), v.risk_values("one_off")
     figures = [
         _risk_figure("Net savings over the horizon", net_values, ns, plan_net, losses=True),

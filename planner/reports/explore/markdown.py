@@ -12,8 +12,10 @@ from planner.reports.explore.view import (
     STATUS_WORDS,
     Curve,
     ExploreView,
+    costed,
     has_plan,
     kind_words,
+    left_out_sentence,
     loss_sentence,
     overrun_sentence,
     payback_sentence,
@@ -162,9 +164,10 @@ def _risk(v: ExploreView) -> list[str]:
         f"The plan's decisions held fixed and costed again under {r.samples:,} sampled sets "
         f"of figures (seed {r.seed}).",
         "",
-        f"- {loss_sentence(r.p_net_negative, r.samples)}",
-        f"- {overrun_sentence(r.p_one_off_over_plan, r.samples, plan_one_off)}",
+        f"- {loss_sentence(r.p_net_negative, costed(r))}",
+        f"- {overrun_sentence(r.p_one_off_over_plan, costed(r), plan_one_off)}",
         f"- {payback_sentence(r.payback_month)}",
+        *([f"- {left}"] if (left := left_out_sentence(r)) else []),
         "",
     ]
     rows = [

@@ -235,6 +235,25 @@ def share(p: float, samples: int) -> str:
     return f"{percent(p)} of {count(samples, 'sample')}"
 
 
+def costed(r: Any) -> int:
+    """How many samples the risk figures rest on: ``used`` (samples whose migration could be
+    dated within the horizon) when the document gives it, else every sample."""
+    used = (r.model_extra or {}).get("used")
+    return int(used) if isinstance(used, int | float) and not isinstance(used, bool) else r.samples
+
+
+def left_out_sentence(r: Any) -> str | None:
+    """'3 of the 200 samples could not be dated within the horizon ...', or None."""
+    out = r.samples - costed(r)
+    if out <= 0:
+        return None
+    return (
+        f"{count(out, 'sample')} of the {r.samples:,} could not be dated within the horizon "
+        "(moves too slow for a deadline or the horizon) and are left out of these figures: "
+        "a risk the figures do not show."
+    )
+
+
 def loss_sentence(p: float, samples: int) -> str:
     """The chance that the programme loses money over the horizon, in words."""
     if p <= 0:
