@@ -92,6 +92,72 @@ def client(settings: Settings) -> Iterator[Any]:
         yield c
 
 
+class Session:
+    """Tasks submitted in batches to one cluster, then gathered: the driver can do its own
+    work (make the plan being explored) while the first batch runs."""
+
+    def __init__(self, c: Any, inventory: Inventory, kind: str) -> None:
+        self.client, self.kind = c, kind
+        self.start = time.monotonic()
+        self.estate = c.scatter(inventory, broadcast=True, hash=False)
+        self.futures: list[Any] = []
+        self.keys: dict[str, str] = {}
+
+    def submit(self, variations: Sequence[Variation]) -> None:
+        """Start these tasks (keys unique across the session)."""
+        keys = [v.key for v in variations]
+        if len(set(keys) | set(self.keys.values())) != len(keys) + len(self.keys):
+            raise ValueError("task keys must be unique")
+        if not variations:
+            return
+        futures = self.client.map(
+            _run,
+            list(variations),
+            inventory=self.estate,
+            key=[f"planner-{k}" for k in keys],
+            retries=1,
+            pure=False,
+        )
+        self.futures += futures
+        self.keys |= {f.key: k for f, k in zip(futures, keys, strict=True)}
+
+    def gather(self, on_done: Callable[[int, int], None] | None = None) -> Results:
+        """Wait for every task; ``on_done(done, total)`` after each."""
+        from distributed import as_completed
+
+        results = Results()
+        for n, future in enumerate(as_completed(self.futures), start=1):
+            key = self.keys[future.key]
+            if future.status == "finished":
+                results.done[key] = future.result()
+            else:
+                results.failed.append({"key": key, "error": _error(future)})
+            if on_done is not None:
+                on_done(n, len(self.futures))
+        info = self.client.scheduler_info()
+        results.engine = {
+            "kind": self.kind,
+            "scheduler": self.client.scheduler.address,
+            "workers": len(info.get("workers", {})),
+            "tasks": len(self.futures),
+        }
+        results.failed.sort(key=lambda f: f["key"])
+        results.wall_s = time.monotonic() - self.start
+        return results
+
+
+@contextlib.contextmanager
+def session(inventory: Inventory, settings: Settings, dask_client: Any = None) -> Iterator[Session]:
+    """A :class:`Session` on ``dask_client`` (left open), or on the cluster of ``settings``
+    (a local one is shut down afterwards)."""
+    kind = "dask" if settings.scheduler or dask_client is not None else "local"
+    if dask_client is not None:
+        yield Session(dask_client, inventory, kind)
+        return
+    with client(settings) as c:
+        yield Session(c, inventory, kind)
+
+
 def run_tasks(
     inventory: Inventory,
     variations: Sequence[Variation],
@@ -101,45 +167,11 @@ def run_tasks(
 ) -> Results:
     """Run every variation on the cluster; ``on_done(done, total)`` after each task.
     With ``dask_client`` that client is used (and left open)."""
-    start = time.monotonic()
-    keys = [v.key for v in variations]
-    if len(set(keys)) != len(keys):
-        raise ValueError("task keys must be unique")
-    results = Results()
     if not variations:
-        return results
-    with contextlib.ExitStack() as stack:
-        c = dask_client if dask_client is not None else stack.enter_context(client(settings))
-        from distributed import as_completed
-
-        estate = c.scatter(inventory, broadcast=True, hash=False)
-        futures = c.map(
-            _run,
-            list(variations),
-            inventory=estate,
-            key=[f"planner-{k}" for k in keys],
-            retries=1,
-            pure=False,
-        )
-        by_future = {f.key: k for f, k in zip(futures, keys, strict=True)}
-        for n, future in enumerate(as_completed(futures), start=1):
-            key = by_future[future.key]
-            if future.status == "finished":
-                results.done[key] = future.result()
-            else:
-                results.failed.append({"key": key, "error": _error(future)})
-            if on_done is not None:
-                on_done(n, len(futures))
-        info = c.scheduler_info()
-        results.engine = {
-            "kind": "dask" if settings.scheduler or dask_client is not None else "local",
-            "scheduler": c.scheduler.address,
-            "workers": len(info.get("workers", {})),
-            "tasks": len(futures),
-        }
-    results.failed.sort(key=lambda f: f["key"])
-    results.wall_s = time.monotonic() - start
-    return results
+        return Results()
+    with session(inventory, settings, dask_client) as s:
+        s.submit(variations)
+        return s.gather(on_done)
 
 
 def _error(future: Any) -> str:

@@ -1,12 +1,13 @@
 """`planner explore`: the plan's board questions answered by many solves on Dask.
 
-The flow: the plan being explored is made first (``planner optimise`` with the same
-limits, no reasons), then every analysis asked for turns into tasks
-(:mod:`planner.explore.prices`, :mod:`~planner.explore.pareto`,
-:mod:`~planner.explore.risk`, :mod:`~planner.explore.shapley`), all of them run in one
-batch on the cluster (:mod:`planner.explore.engine`), each Pareto point's plan is checked
-by the independent checker here (the workers have no files), and each analysis
-summarises its results into its section of explore.json (:mod:`planner.explorefile`).
+The flow: every analysis asked for turns into tasks (:mod:`planner.explore.prices`,
+:mod:`~planner.explore.pareto`, :mod:`~planner.explore.shapley`) submitted to the
+cluster (:mod:`planner.explore.engine`); while they run, the plan being explored is
+made here (``planner optimise`` with the same limits, one worker, no reasons), and the
+risk samples of its decisions (:mod:`~planner.explore.risk`) follow. Each Pareto point's
+plan is checked by the independent checker here (the workers have no files), and each
+analysis summarises its results into its section of explore.json
+(:mod:`planner.explorefile`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 from planner.checker import check_plan
 from planner.explore import pareto, prices, risk, shapley
-from planner.explore.engine import Results, Settings, Variation, run_tasks
+from planner.explore.engine import Results, Settings, session
 from planner.explorefile import FORMAT, validate_explore
 from planner.inventory.load import Loaded, inventory_sha256
 from planner.optimise import OptimiseOptions, optimise
@@ -72,23 +73,7 @@ def explore(
             on_stage(text)
 
     inv = loaded.inventory
-    stage("planning the estate")
     start = time.monotonic()
-    made = optimise(
-        loaded,
-        OptimiseOptions(
-            max_rooms=options.max_rooms,
-            max_desks=options.max_desks,
-            time_limit_s=options.time_limit_s,
-            workers=1,  # deterministic: the same plan, hence the same risk figures, each run
-            seed=options.seed,
-            explain_reasons=False,
-        ),
-    )
-    base = made.plan
-    feasible = base["solver"]["status"] in ("optimal", "feasible")
-
-    variations: list[Variation] = []
     price_tasks = (
         prices.price_tasks(
             inv,
@@ -97,23 +82,12 @@ def explore(
             time_limit_s=options.time_limit_s,
             seed=options.seed,
         )
-        if options.prices and feasible
+        if options.prices
         else []
     )
     pareto_tasks = (
         pareto.pareto_tasks(inv, desks=True, time_limit_s=options.time_limit_s, seed=options.seed)
         if options.pareto
-        else []
-    )
-    sample_tasks = (
-        risk.risk_tasks(
-            made.target,
-            made.schedule,
-            options.risk,
-            options.seed,
-            time_limit_s=options.time_limit_s,
-        )
-        if options.risk and made.target is not None
         else []
     )
     coalition_tasks = (
@@ -123,33 +97,53 @@ def explore(
         if options.shapley
         else []
     )
-    variations += price_tasks
-    variations += pareto_tasks
-    variations += sample_tasks
-    variations += coalition_tasks
-    stage(f"running {len(variations)} task(s)")
-    results = run_tasks(
-        inv,
-        variations,
-        Settings(scheduler=options.scheduler, workers=options.workers),
-        on_done,
-        dask_client=dask_client,
-    )
+    settings = Settings(scheduler=options.scheduler, workers=options.workers)
+    stage("starting the cluster")
+    with session(inv, settings, dask_client) as tasks:
+        # The solves that need no plan run while the plan being explored is made here.
+        tasks.submit([*price_tasks, *pareto_tasks, *coalition_tasks])
+        stage("planning the estate (tasks running)")
+        made = optimise(
+            loaded,
+            OptimiseOptions(
+                max_rooms=options.max_rooms,
+                max_desks=options.max_desks,
+                time_limit_s=options.time_limit_s,
+                workers=1,  # deterministic: the same plan, hence the same risk figures
+                seed=options.seed,
+                explain_reasons=False,
+            ),
+        )
+        base = made.plan
+        feasible = base["solver"]["status"] in ("optimal", "feasible")
+        sample_tasks = (
+            risk.risk_tasks(
+                made.target,
+                made.schedule,
+                options.risk,
+                options.seed,
+                time_limit_s=options.time_limit_s,
+            )
+            if options.risk and made.target is not None
+            else []
+        )
+        tasks.submit(sample_tasks)
+        stage(f"running {len(tasks.futures)} task(s)")
+        results = tasks.gather(on_done)
     stage("checking and summarising")
     _check_points(loaded, results)
     doc: dict[str, Any] = {
         "format": FORMAT,
         "estate": inv.estate.name,
         "inventory_sha256": inventory_sha256(loaded.root),
-        "engine": results.engine
-        or {"kind": "local", "scheduler": None, "workers": options.workers, "tasks": 0},
+        "engine": results.engine,
         "objective": base["solver"]["objective"] if feasible else None,
         "baseline_objective": _baseline_objective(base) if feasible else None,
         "time_limit_s": options.time_limit_s,
         "seed": options.seed,
         "options": {"max_rooms": options.max_rooms, "max_desks": options.max_desks},
     }
-    if price_tasks:
+    if price_tasks and feasible:
         doc["prices"] = prices.summarise_prices(results.done, price_tasks)
     if pareto_tasks:
         doc["pareto"] = pareto.summarise_pareto(results.done, pareto_tasks, "rooms")
