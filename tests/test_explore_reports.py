@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Any
 
 import pytest
 from conftest import DATA
-from helpers.chromium import CHROMIUM, load_page, png_stats
+from helpers.chromium import load_page, png_stats, require_chromium
 from helpers.report_parts import Balance
 from typer.testing import CliRunner
 
@@ -653,17 +652,6 @@ def test_planner_report_refuses_a_bad_explore_json(
 
 
 # ---------------------------------------------------------------- in Chromium
-
-
-def require_chromium() -> None:
-    """Skip, saying why, without Chromium; fail instead when CI demands the browser test
-    (PLANNER_REQUIRE_CHROMIUM=1, set by .ci/run)."""
-    if CHROMIUM.exists():
-        return
-    why = f"{CHROMIUM} not found: install Debian's chromium package to run the browser tests"
-    if os.environ.get("PLANNER_REQUIRE_CHROMIUM") == "1":
-        pytest.fail(why + " (PLANNER_REQUIRE_CHROMIUM=1)")
-    pytest.skip(why)
 
 
 EXPRESSIONS = {

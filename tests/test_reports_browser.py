@@ -10,13 +10,12 @@ system package needed is Debian's `chromium` (no chromium-driver, no PyPI packag
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import DATA
-from helpers.chromium import CHROMIUM, load_page, png_stats
+from helpers.chromium import load_page, png_stats, require_chromium
 
 from planner.reports import write_reports
 
@@ -25,14 +24,7 @@ PLANS = DATA / "plans"
 
 @pytest.fixture(autouse=True)
 def chromium_present() -> None:
-    """Skip, saying why, without Chromium; fail instead when CI demands the browser test
-    (PLANNER_REQUIRE_CHROMIUM=1, set by .ci/run)."""
-    if CHROMIUM.exists():
-        return
-    why = f"{CHROMIUM} not found: install Debian's chromium package to run the browser tests"
-    if os.environ.get("PLANNER_REQUIRE_CHROMIUM") == "1":
-        pytest.fail(why + " (PLANNER_REQUIRE_CHROMIUM=1)")
-    pytest.skip(why)
+    require_chromium()
 
 
 EXPRESSIONS = {

@@ -278,10 +278,10 @@ def _percentiles(values: list[float]) -> dict[str, float | None]:
         return {"p10": None, "p50": None, "p90": None, "mean": None}
     a = np.asarray(values, dtype=np.float64)
     out: dict[str, float | None] = {
-        f"p{p}": round(float(np.percentile(a, p, method=PERCENTILE_METHOD)), 2)
+        f"p{p}": round(float(np.percentile(a, p, method=PERCENTILE_METHOD)), 2) + 0.0
         for p in (10, 50, 90)
     }
-    out["mean"] = round(float(np.mean(a)), 2)
+    out["mean"] = round(float(np.mean(a)), 2) + 0.0  # + 0.0: no -0.0 in the document
     return out
 
 

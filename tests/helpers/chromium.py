@@ -319,3 +319,16 @@ if __name__ == "__main__":
         f"{png}: {result.width}x{result.height}; errors: {result.errors or 'none'}; "
         f"requests: {result.requests}"
     )
+
+
+def require_chromium() -> None:
+    """Skip, saying why, without Chromium; fail instead when CI demands the browser test
+    (PLANNER_REQUIRE_CHROMIUM=1, set by .ci/run)."""
+    import pytest
+
+    if CHROMIUM.exists():
+        return
+    why = f"{CHROMIUM} not found: install Debian's chromium package to run the browser tests"
+    if os.environ.get("PLANNER_REQUIRE_CHROMIUM") == "1":
+        pytest.fail(why + " (PLANNER_REQUIRE_CHROMIUM=1)")
+    pytest.skip(why)
