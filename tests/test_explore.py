@@ -260,3 +260,16 @@ def test_the_separation_of_tiny_costs_what_planning_without_it_saves(tmp_path: P
 def prices_of_dir(directory: Path) -> dict[str, Any]:
     options = ExploreOptions(**ONLY, workers=1, time_limit_s=10)  # type: ignore[arg-type]
     return explore(load(directory), options).doc
+
+
+def test_a_scheduler_nobody_runs_exits_2_naming_it(tmp_path: Path) -> None:
+    estate = write(two_rooms(), tmp_path / "estate")
+    out = tmp_path / "out"
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    result = CliRunner().invoke(
+        app, ["explore", str(estate), "--out", str(out), "--prices", "--scheduler", address, "-q"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "cannot reach the Dask scheduler" in result.output
+    assert address in result.output
+    assert not out.exists()

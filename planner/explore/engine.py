@@ -69,6 +69,14 @@ def _run(variation: Variation, inventory: Inventory) -> dict[str, Any]:
     return out
 
 
+class ClusterError(Exception):
+    """The Dask scheduler given cannot be reached (the message names it)."""
+
+
+CONNECT_TIMEOUT = "15s"
+"""How long to try to reach a scheduler given by address."""
+
+
 @contextlib.contextmanager
 def client(settings: Settings) -> Iterator[Any]:
     """A Dask client: to the given scheduler, or to a local cluster of worker processes
@@ -76,7 +84,15 @@ def client(settings: Settings) -> Iterator[Any]:
     from distributed import Client, LocalCluster
 
     if settings.scheduler:
-        with Client(settings.scheduler, timeout="30s") as c:
+        try:
+            c = Client(settings.scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, ValueError, TypeError) as exc:
+            raise ClusterError(
+                f"cannot reach the Dask scheduler {settings.scheduler!r}: {exc}; start one "
+                "with `dask scheduler` (and workers with `dask worker ADDRESS`), or leave out "
+                "--scheduler for a local cluster"
+            ) from None
+        with c:
             yield c
         return
     with (

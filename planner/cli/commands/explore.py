@@ -74,6 +74,7 @@ def explore_command(
     Example:  planner explore inventories/worcestershire --out explore/worcs --workers 2
     """
     from planner.explore import ExploreOptions, explore
+    from planner.explore.engine import ClusterError
     from planner.files import write_files
 
     everything = not (prices or pareto or risk or shapley)
@@ -116,10 +117,10 @@ def explore_command(
     except KeyboardInterrupt:
         err.print(f"interrupted: nothing was written; {out} is as it was", markup=False)
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    except ClusterError as exc:
+        fail(f"nothing was written: {exc}")
     except OSError as exc:
         fail(f"cannot write to {out}: {exc}")
-    except ConnectionError as exc:
-        fail(f"cannot reach the Dask scheduler {scheduler}: {exc}")
     if not quiet:
         _summary(result.doc)
         console.print(f"wrote {out / 'explore.json'}")
