@@ -15,8 +15,11 @@ from typing import Any
 
 import pytest
 from helpers.checker_case import (
+    check_case,
     desk_change_plan,
     estate_files,
+    explain,
+    has,
     infeasible_plan,
     item,
     sha_of,
@@ -43,25 +46,10 @@ def run(
     strict: bool = True,
 ) -> CheckReport:
     """Write the estate (changed), make the valid plan for it (changed) and check it."""
-    files = estate_files()
-    if change_estate:
-        change_estate(files)
-    directory = write_estate(tmp_path / "estate", files)
-    loaded = load_and_validate(directory)
-    assert loaded.ok, [p.render() for p in loaded.findings.errors]
-    plan = valid_plan(sha_of(directory))
-    if change_plan:
-        change_plan(plan)
-    return check_plan(loaded, plan, strict=strict)
-
-
-def has(report: CheckReport, rule: str, *ids: str) -> bool:
-    """Whether some violation of ``rule`` names all of ``ids``."""
-    return any(v.rule == rule and set(ids) <= set(v.ids) for v in report.violations)
-
-
-def explain(report: CheckReport) -> str:
-    return "\n".join(v.render() for v in report.violations) or "(no violations)"
+    report: CheckReport = check_case(
+        tmp_path, estate_files(), valid_plan, change_plan, change_estate, strict=strict
+    )
+    return report
 
 
 def entry(plan: Plan, key: str, ident: str, field: str = "id") -> dict[str, Any]:

@@ -16,9 +16,12 @@ from typing import Any
 
 import pytest
 from helpers.checker_case import (
+    check_case,
     decisions_files,
     decisions_plan,
     estate_files,
+    explain,
+    has,
     item,
     sha_of,
     valid_plan,
@@ -43,27 +46,10 @@ def run(
     strict: bool = True,
 ) -> CheckReport:
     """Write the decisions estate (changed), make its plan (changed) and check it."""
-    files = decisions_files()
-    if change_estate:
-        change_estate(files)
-    directory = write_estate(tmp_path / "estate", files)
-    loaded = load_and_validate(directory)
-    assert loaded.ok, [p.render() for p in loaded.findings.errors]
-    plan = decisions_plan(sha_of(directory))
-    if change_plan:
-        change_plan(plan)
-    return check_plan(loaded, plan, strict=strict)
-
-
-def has(report: CheckReport, rule: str, *ids: str, words: str = "") -> bool:
-    """Whether some violation of ``rule`` names all of ``ids`` (and says ``words``)."""
-    return any(
-        v.rule == rule and set(ids) <= set(v.ids) and words in v.message for v in report.violations
+    report: CheckReport = check_case(
+        tmp_path, decisions_files(), decisions_plan, change_plan, change_estate, strict=strict
     )
-
-
-def explain(report: CheckReport) -> str:
-    return "\n".join(v.render() for v in report.violations) or "(no violations)"
+    return report
 
 
 def room(plan: Plan, ident: str) -> dict[str, Any]:

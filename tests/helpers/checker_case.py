@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -1065,3 +1066,42 @@ def decisions_months() -> list[dict[str, Any]]:
     one-off) as worked out above."""
     first = [(44500.0, 6000.0), (37500.0, 12000.0), (40700.0, 45000.0)]
     return months_rows(first, baseline=41500.0, then=(35700.0, 0.0))
+
+
+# ---------------------------------------------------------------- running a case
+
+
+def check_case(
+    tmp_path: Path,
+    files: dict[str, dict[str, Any]],
+    plan_for: Callable[[str], dict[str, Any]],
+    change_plan: Callable[[dict[str, Any]], None] | None = None,
+    change_estate: Callable[[dict[str, dict[str, Any]]], None] | None = None,
+    *,
+    strict: bool = True,
+) -> Any:
+    """Write ``files`` (changed), make the plan for them with ``plan_for(sha)`` (changed)
+    and return the checker's report."""
+    from planner.checker import check_plan
+    from planner.inventory.validate import load_and_validate
+
+    if change_estate:
+        change_estate(files)
+    directory = write_estate(tmp_path / "estate", files)
+    loaded = load_and_validate(directory)
+    assert loaded.ok, [p.render() for p in loaded.findings.errors]
+    plan = plan_for(sha_of(directory))
+    if change_plan:
+        change_plan(plan)
+    return check_plan(loaded, plan, strict=strict)
+
+
+def has(report: Any, rule: str, *ids: str, words: str = "") -> bool:
+    """Whether some violation of ``rule`` names all of ``ids`` (and says ``words``)."""
+    return any(
+        v.rule == rule and set(ids) <= set(v.ids) and words in v.message for v in report.violations
+    )
+
+
+def explain(report: Any) -> str:
+    return "\n".join(v.render() for v in report.violations) or "(no violations)"
