@@ -10,9 +10,11 @@ explanation model and returns a minimal verified set of conflicting rules
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from planner.cores import Core, minimal_core
 from planner.solver.build import build, exclude_assignment
+from planner.solver.lagrange import with_relaxed_bound
 from planner.solver.layers import is_big, solve_layers, solve_rooms_from_blocks
 from planner.solver.options import SolveOptions
 from planner.solver.problem import Problem
@@ -38,7 +40,10 @@ def solve(
     A problem with more options than ``options.neighbourhood_above`` is solved in
     two layers, desks then rooms (:func:`~planner.solver.layers.solve_layers`), the
     rooms starting with the block search; with ``exclude`` or ``families`` the whole
-    model is solved as one, since the layers know neither."""
+    model is solved as one, since the layers know neither. Above
+    ``options.relaxation_above`` options the last ``relaxation_share`` of the time goes
+    to the Lagrangian bound (:mod:`planner.solver.lagrange`), reported when CP-SAT
+    proved less."""
     options = options or SolveOptions()
     if exclude or families is not None:
         model = build(problem, families=families)
@@ -49,7 +54,12 @@ def solve(
         if problem.desks and problem.workloads:
             return solve_layers(problem, options, on_progress)
         return solve_rooms_from_blocks(problem, options, on_progress)
-    return solve_model(problem, options, on_progress)
+    if sum(len(wl.options) for wl in problem.workloads) <= options.relaxation_above:
+        return solve_model(problem, options, on_progress)
+    relaxation_s = options.time_limit_s * options.relaxation_share
+    searched = replace(options, time_limit_s=options.time_limit_s - relaxation_s)
+    out = solve_model(problem, searched, on_progress)
+    return with_relaxed_bound(problem, out, relaxation_s, options.workers <= 1)
 
 
 def find_core(problem: Problem, *, time_limit_s: float = 30.0, workers: int = 1) -> Core | None:

@@ -15,6 +15,7 @@ from dataclasses import replace
 from planner.solver.blocks import cost_terms, improve
 from planner.solver.build import build, replace_hint
 from planner.solver.families.desk_bound import staffing
+from planner.solver.lagrange import with_relaxed_bound
 from planner.solver.options import SolveOptions
 from planner.solver.problem import Problem
 from planner.solver.results import Outcome, Progress, Solution, Status
@@ -161,8 +162,9 @@ def solve_rooms_from_blocks(
 ) -> Outcome:
     """Rooms only: today's estate checked, the block search
     (:mod:`planner.solver.blocks`) for ``neighbourhood_share`` of the time, then the whole
-    model from its result, which gives the proven bound and may improve on it. The
-    best of the three plans is returned."""
+    model from its result, which gives the proven bound and may improve on it, then
+    the Lagrangian bound (:mod:`planner.solver.lagrange`) for ``relaxation_share`` of
+    the time. The best of the three plans is returned with the best of the bounds."""
     start = time.monotonic()
     watcher = Watcher(problem, on_progress, start)
     b = build(problem)
@@ -178,7 +180,8 @@ def solve_rooms_from_blocks(
         problem, budget, options.workers, options.seed, on_incumbent, legal=today is not None
     )
     spent = found.spent if options.workers <= 1 else time.monotonic() - start
-    left = replace(options, time_limit_s=max(1.0, options.time_limit_s - spent))
+    relaxation_s = options.time_limit_s * options.relaxation_share
+    left = replace(options, time_limit_s=max(1.0, options.time_limit_s - spent - relaxation_s))
     best = today
     if found.incumbent is not None:
         first = Solution(list(found.incumbent.room_open), list(found.incumbent.assignment))
@@ -198,4 +201,5 @@ def solve_rooms_from_blocks(
         money = problem.objective_money(bound)
         if out.bound is None or out.bound < money:
             out = replace(out, bound=money)  # CP-SAT proved less in the time
+    out = with_relaxed_bound(problem, out, relaxation_s, options.workers <= 1)
     return replace(out, wall_s=time.monotonic() - start)

@@ -41,6 +41,13 @@ class SolveOptions:
     ``neighbourhood_share`` of the time, and the whole model starts from the result;
     None: never. Estates use :data:`NEIGHBOURHOOD_ABOVE`."""
     neighbourhood_share: float = 0.5
+    relaxation_above: int = 50_000
+    """With more assignment variables than this, ``relaxation_share`` of the time goes to
+    the Lagrangian bound (:mod:`planner.solver.lagrange`) after CP-SAT, reported when
+    CP-SAT proved less: CP-SAT has not solved the root LP of 100,000 options in a
+    minute (OR-Library capb_7000: its bound 24% below the best plan after 60 s, the
+    Lagrangian bound 0.4% in 4 s; docs/benchmarks.md)."""
+    relaxation_share: float = 0.1
     cp_sat_params: str = ""
     """Extra CP-SAT parameters in protobuf text format, applied last (for experiments,
     e.g. ``"subsolvers: 'max_lp'"``); invalid text raises ValueError."""

@@ -1,0 +1,160 @@
+"""The Lagrangian bound of the room layer (planner/solver/lagrange.py).
+
+Known answers:
+
+* a hand-worked two-room estate whose strong LP bound is 128 (the integer optimum 200);
+* on SSCFLP instances the bound approaches the strong LP relaxation, solved here
+  independently with GLOP, and never exceeds it nor the published optimum;
+* on 150 random estates (tests/helpers/bruteforce.py) and generated ones the bound
+  never exceeds the room layer's proven optimum, and rooms + desks never exceed the
+  whole optimum;
+* ``with_relaxed_bound`` reports a higher bound, proves optimality when the bound
+  reaches the plan, and refuses a bound above a plan (a bug, not a result).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from helpers.bruteforce import random_case
+from ortools.linear_solver import pywraplp
+
+from planner.bench.sscflp import read_instance, references_for, to_problem
+from planner.generate import generate
+from planner.solver import Problem, Room, SolveOptions, Status, Workload, solve
+from planner.solver.lagrange import lagrangian_bound, relaxed_bound, with_relaxed_bound
+from planner.solver.results import Outcome, Solution
+from planner.target.translate import build_problem
+
+BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench" / "sscflp"
+
+
+def two_rooms() -> Problem:
+    """Rooms A, B: capacity 10, cost 100 each. w1 (6 racks) costs 0 in A, 10 in B; w2
+    (6 racks) the other way. Both cannot share a room: the optimum opens both (200).
+    Strong LP: each workload 60% in its cheap room and 40% in the other, so each room
+    holds 6 racks (0.6 open) and every x <= 0.6: 100 x 0.6 x 2 + 10 x 0.4 x 2 = 128."""
+    return Problem(
+        name="two rooms",
+        resources=("racks",),
+        resource_scale=(1,),
+        sites=("a", "b"),
+        rooms=(
+            Room("A", 0, (10,), 100, existing=False),
+            Room("B", 1, (10,), 100, existing=False),
+        ),
+        workloads=(
+            Workload("w1", (6,), ((0, 0), (1, 10))),
+            Workload("w2", (6,), ((0, 10), (1, 0))),
+        ),
+    )
+
+
+def strong_lp(p: Problem) -> float:
+    """The strong LP relaxation of the rooms (x <= open, every capacity), by GLOP."""
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    y = [lp.NumVar(0, 1, f"y{r}") for r in range(len(p.rooms))]
+    objective = lp.Objective()
+    constant = 0.0
+    load: dict[tuple[int, int], list[tuple[float, object]]] = {}
+    for r, room in enumerate(p.rooms):
+        constant += room.cost_closed
+        objective.SetCoefficient(y[r], room.cost_open - room.cost_closed)
+        if room.must_open:
+            y[r].SetLb(1)
+        if room.must_close:
+            y[r].SetUb(0)
+    for w, wl in enumerate(p.workloads):
+        xs = []
+        for r, cost in wl.options:
+            x = lp.NumVar(0, 1, f"x{w},{r}")
+            lp.Add(x <= y[r])
+            objective.SetCoefficient(x, cost)
+            xs.append(x)
+            for k, d in enumerate(wl.demand):
+                load.setdefault((r, k), []).append((d, x))
+        lp.Add(sum(xs) == 1)
+    for (r, k), terms in load.items():
+        lp.Add(sum(d * x for d, x in terms) <= p.rooms[r].capacity[k] * y[r])
+    objective.SetMinimization()
+    assert lp.Solve() == pywraplp.Solver.OPTIMAL
+    return objective.Value() + constant
+
+
+def rooms_only(p: Problem) -> Problem:
+    return replace(p, desks=(), organisations=(), max_desks=None, cost_offset=0.0)
+
+
+def test_two_rooms_bound_reaches_the_strong_lp() -> None:
+    p = two_rooms()
+    assert strong_lp(p) == pytest.approx(128.0)
+    found = lagrangian_bound(p, time_limit_s=10)
+    assert found is not None
+    assert 126 <= found.units <= 128
+    assert solve(p, SolveOptions(time_limit_s=5, workers=1)).objective == 200
+
+
+@pytest.mark.parametrize("name", ["holmberg/p1", "holmberg/p30", "orlib_single_source/cap71"])
+def test_sscflp_bound_approaches_the_lp_and_stays_below_the_optimum(name: str) -> None:
+    path = BENCH / name
+    if not path.exists():
+        pytest.skip("../shared/bench is not beside the checkout")
+    p = to_problem(read_instance(path))
+    optimum = float(references_for(path)[path.name])
+    lp = strong_lp(p)  # units
+    found = lagrangian_bound(p, time_limit_s=30, max_steps=3000)
+    assert found is not None
+    assert found.units <= math.ceil(lp * (1 + 1e-9))  # whole units: rounded up from the LP
+    assert found.units >= lp * 0.995, (found.units, lp)
+    assert p.objective_money(found.units) <= optimum
+
+
+def test_bound_never_exceeds_the_proven_optimum_of_random_and_generated_estates() -> None:
+    below = 0
+    problems = [
+        build_problem(random_case(seed).inventory).problem for seed in range(3000, 3150)
+    ] + [build_problem(generate(1, seed)).problem for seed in range(3)]
+    for full in problems:
+        out = solve(full, SolveOptions(time_limit_s=20, workers=1))
+        rooms = rooms_only(full)
+        room_out = solve(rooms, SolveOptions(time_limit_s=20, workers=1))
+        if out.status is Status.INFEASIBLE or room_out.status is Status.INFEASIBLE:
+            continue
+        assert out.status is Status.OPTIMAL
+        assert room_out.status is Status.OPTIMAL
+        assert out.objective is not None
+        assert room_out.objective is not None
+        room_bound = lagrangian_bound(rooms, time_limit_s=5)
+        assert room_bound is not None
+        assert rooms.objective_money(room_bound.units) <= room_out.objective + 1e-6, full.name
+        both = relaxed_bound(full, time_limit_s=5, deterministic=True)
+        assert both is not None
+        assert full.objective_money(both) <= out.objective + 1e-6, full.name
+        below += 1
+    assert below > 100
+
+
+def plan(p: Problem, objective: float, bound: float | None) -> Outcome:
+    solution = Solution([True, True], [0, 1])
+    return Outcome(Status.FEASIBLE, objective, bound, 1.0, solution)
+
+
+def test_with_relaxed_bound_reports_proves_and_refuses() -> None:
+    p = two_rooms()
+    weak = with_relaxed_bound(p, plan(p, 200.0, 50.0), 5.0, deterministic=True)
+    assert weak.status is Status.FEASIBLE
+    assert weak.bound is not None
+    assert 126 <= weak.bound <= 128
+    kept = with_relaxed_bound(p, plan(p, 200.0, 150.0), 5.0, deterministic=True)
+    assert kept.bound == 150.0
+    # Rooms of 12 racks at 70: both workloads in one room (80) is the LP's optimum
+    # too, so the bound proves the plan optimal.
+    roomy = replace(p, rooms=tuple(replace(room, capacity=(12,), cost_open=70) for room in p.rooms))
+    proven = with_relaxed_bound(roomy, plan(roomy, 80.0, 10.0), 5.0, deterministic=True)
+    assert proven.status is Status.OPTIMAL
+    assert proven.bound == 80.0
+    with pytest.raises(RuntimeError, match="above a plan"):
+        with_relaxed_bound(p, plan(p, 100.0, 10.0), 5.0, deterministic=True)
