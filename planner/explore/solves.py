@@ -15,7 +15,7 @@ from planner.inventory.graph import EstateGraph
 from planner.inventory.items import Inventory
 from planner.inventory.load import Loaded
 from planner.optimise import OptimiseOptions, optimise
-from planner.solver import Problem, SolveOptions, solve
+from planner.solver import NEIGHBOURHOOD_ABOVE, Problem, SolveOptions, solve
 from planner.target import EstateProblem, LimitOptions, build_problem, target_of
 
 Restrict = Callable[[EstateProblem], Problem]
@@ -37,7 +37,15 @@ def solve_target(
     start = time.monotonic()
     ep = build_problem(inv, EstateGraph(inv), LimitOptions(max_rooms, max_desks))
     problem = restrict(ep) if restrict is not None else ep.problem
-    outcome = solve(problem, SolveOptions(time_limit_s=time_limit_s, workers=workers, seed=seed))
+    # Large estates take the layers and the block search, as `planner optimise` does:
+    # a short solve of the whole model may not get past today's estate.
+    options = SolveOptions(
+        time_limit_s=time_limit_s,
+        workers=workers,
+        seed=seed,
+        neighbourhood_above=NEIGHBOURHOOD_ABOVE,
+    )
+    outcome = solve(problem, options)
     rooms_open: list[str] = []
     desks_open: list[str] = []
     if outcome.solution is not None:

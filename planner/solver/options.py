@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-NEIGHBOURHOOD_ABOVE = 100_000
+NEIGHBOURHOOD_ABOVE = 30_000
 """Estates with more assignment variables than this are solved by layers with the
-block search (generated estates of about 100 councils and more). Measured at 50
-councils (44,227 options, 60 s; docs/benchmarks.md): the whole model 144.50M with a
-3.4% gap, the layers 143.45M-144.88M with 4.1-7.3% (the room model gets half the
-time), so the threshold sits above it; at 150 councils the layers win clearly."""
+block search (generated estates of about 30 councils and more). Measured on
+2026-12-06 (60 s, 2 workers, docs/benchmarks.md section 7): 50 councils seed 0
+(44,227 options) 145.7M with a 4.8% gap by layers against 158.1M and 11.8% as one
+model; seed 1 (35,651) 139.2M / 6.0% against 151.2M / 13.1%; an imported estate
+of 4,983 workloads and 10 rooms (40,677) proven optimal in 17 s either way. (On
+2026-11-23 the whole model had done better at 50 councils, so the threshold was
+100,000; the model has grown since, and its presolve now takes 6 s there.)"""
 
 
 @dataclass(frozen=True)
