@@ -1,7 +1,7 @@
 """Run benchmark instances, each in its own subprocess, and collect one row per instance.
 
 The parent (:func:`run_jobs`) starts ``python -m planner.bench.run JOB_JSON``
-per instance, one at a time, reads the child's one-line JSON result and reaps
+per instance and solver, one at a time, reads the child's one-line JSON result and reaps
 it with ``os.wait4``, whose resource usage is the child's alone: ``peak_mb`` is
 that child's peak resident memory. A child that crashes, is killed or runs far
 past its time limit yields a row with status ``error`` and the run goes on.
@@ -11,6 +11,13 @@ The child (:func:`run_job`) reads the instance, builds the solver problem
 it with :func:`planner.solver.solve` and, for SSCFLP, re-checks the plan
 independently of the model: capacities are recomputed and the objective is
 recomputed exactly (decimal) from the decisions.
+
+A job with ``solver = 'highs'`` (issue 13) builds the same problem, writes its
+textbook MIP (:mod:`planner.bench.mip`) and solves it with HiGHS in a further
+process of its own (:mod:`planner.bench.highs_run`; HiGHS and OR-Tools cannot share
+a process), with the same time limit counted the same way: ``wall_s`` is reading +
+building + writing the file + HiGHS, ``solve_s`` HiGHS' own run, ``peak_mb`` the
+HiGHS process's peak; its plan is re-checked row by row and re-costed exactly.
 
 Times: ``wall_s`` is the child's time from reading the instance to the end of
 the solve (read + build + solve); ``solve_s`` the solver's own (build + solve);
@@ -54,8 +61,12 @@ COLUMNS = (
     "workers",
     "time_limit_s",
     "note",
+    "solver",
 )
-"""CSV columns, in order."""
+"""CSV columns, in order (``solver`` last, so the older columns keep their places)."""
+
+SOLVERS = ("cp-sat", "highs")
+"""The planner's solver, and the textbook MIP in HiGHS (:mod:`planner.bench.mip`)."""
 
 GRACE_S = 120.0
 """A child still running this long after its time limit (x2) is killed."""
@@ -85,6 +96,8 @@ class Job:
     """Most of the time limit the SSCFLP hint's local search may use."""
     cp_sat_params: str = ""
     """Extra CP-SAT parameters (text format)."""
+    solver: str = "cp-sat"
+    """'cp-sat' (the planner's solver) or 'highs' (the textbook MIP in HiGHS)."""
 
 
 @dataclass
@@ -109,6 +122,7 @@ class Row:
     workers: int | None = None
     time_limit_s: float | None = None
     note: str = ""
+    solver: str = "cp-sat"
     problems: list[str] = field(default_factory=list)
     """Why the row is impossible (not a CSV column; it drives exit code 1)."""
 
@@ -178,11 +192,15 @@ def _peak_mb_self() -> float:
 
 def run_job(job: Job) -> dict[str, Any]:
     """Solve one instance (in the child process); a dict of :class:`Row` fields."""
+    if job.solver not in SOLVERS:
+        raise ValueError(f"unknown solver {job.solver!r}")
+    if job.solver == "highs":
+        return run_highs_job(job)
     from planner.solver import NEIGHBOURHOOD_ABOVE, SolveOptions, solve
 
     start = time.monotonic()
     out: dict[str, Any] = {}
-    check: Callable[[Any], list[str]] | None = None
+    check: Callable[[list[int], float], list[str]] | None = None
     if job.kind == "sscflp":
         from planner.bench.heuristic import hinted_problem
         from planner.bench.sscflp import read_instance
@@ -198,10 +216,7 @@ def run_job(job: Job) -> dict[str, Any]:
         if isinstance(loaded, str):
             return {"status": "invalid", "note": loaded}
         problem = build_problem(loaded).problem
-        out["note"] = (
-            f"{len(problem.desks)}x{len(problem.organisations)} desks x orgs, "
-            f"{len(problem.site_rules)} site rules, {len(problem.conflicts)} zone conflicts"
-        )
+        out["note"] = _estate_note(problem)
     else:
         raise ValueError(f"unknown job kind {job.kind!r}")
     left = max(0.1, job.time_limit_s - (time.monotonic() - start))
@@ -227,19 +242,79 @@ def run_job(job: Job) -> dict[str, Any]:
         solve_s=outcome.wall_s,
         solutions=outcome.solutions_found,
     )
-    if check is not None and outcome.solution is not None:
-        problems = check(outcome)
+    if check is not None and outcome.solution is not None and outcome.objective is not None:
+        problems = check(outcome.solution.assignment, outcome.objective)
         if problems:
             out["problems"] = problems
     out["peak_mb"] = _peak_mb_self()
     return out
 
 
-def _sscflp_checker(inst: Any) -> Callable[[Any], list[str]]:
+def _estate_note(problem: Any) -> str:
+    return (
+        f"{len(problem.desks)}x{len(problem.organisations)} desks x orgs, "
+        f"{len(problem.site_rules)} site rules, {len(problem.conflicts)} zone conflicts"
+    )
+
+
+def run_highs_job(job: Job) -> dict[str, Any]:
+    """The textbook MIP of one instance in HiGHS (in the child process, which writes the
+    file and runs HiGHS in a process of its own); a dict of :class:`Row` fields."""
+    from planner.bench.mip import run_highs
+
+    start = time.monotonic()
+    check: Callable[[list[int], float], list[str]] | None = None
+    note = ""
+    if job.kind == "sscflp":
+        from planner.bench.sscflp import read_instance, to_problem
+
+        inst = read_instance(job.path)
+        problem = to_problem(inst)  # no hint: the textbook MIP starts from nothing
+        check = _sscflp_checker(inst)
+    elif job.kind in ("estate", "generated"):
+        from planner.target import build_problem
+
+        loaded = _load_estate(job)
+        if isinstance(loaded, str):
+            return {"status": "invalid", "note": loaded}
+        problem = build_problem(loaded).problem
+        note = _estate_note(problem)
+    else:
+        raise ValueError(f"unknown job kind {job.kind!r}")
+    left = max(0.1, job.time_limit_s - (time.monotonic() - start))
+    res = run_highs(problem, left, threads=job.workers)
+    wall = time.monotonic() - start
+    about = (
+        f"LP {res.rows} rows x {res.columns} columns written in {res.write_s:.2f} s"
+        + (f", {res.nodes} nodes" if res.nodes is not None else "")
+        + (f"; {res.note}" if res.note else "")
+    )
+    out: dict[str, Any] = dict(
+        size=problem.size,
+        options=sum(len(wl.options) for wl in problem.workloads),
+        status=res.status,
+        objective=res.objective,
+        bound=res.bound,
+        gap=res.gap,
+        wall_s=wall,
+        solve_s=res.solve_s,
+        note=f"{note}; {about}" if note else about,
+    )
+    problems = list(res.problems)
+    if check is not None and res.checked is not None and res.objective is not None:
+        problems += check(res.checked.assignment, res.objective)
+    if problems:
+        out["problems"] = problems
+    out["peak_mb"] = _peak_mb_self()
+    if res.peak_mb is not None:
+        out["solver_peak_mb"] = res.peak_mb
+    return out
+
+
+def _sscflp_checker(inst: Any) -> Callable[[list[int], float], list[str]]:
     from planner.bench.sscflp import plan_cost
 
-    def check(outcome: Any) -> list[str]:
-        assign = outcome.solution.assignment
+    def check(assign: list[int], objective: float) -> list[str]:
         load = [0] * inst.facilities
         for i, j in enumerate(assign):
             load[j] += inst.demand[i]
@@ -250,8 +325,8 @@ def _sscflp_checker(inst: Any) -> Callable[[Any], list[str]]:
         ]
         exact = plan_cost(inst, assign)
         allowed = Decimal("1e-6") * max(Decimal(1), abs(exact))
-        if abs(exact - Decimal(repr(outcome.objective))) > allowed:
-            problems.append(f"objective {outcome.objective} but the plan costs {exact}")
+        if abs(exact - Decimal(repr(objective))) > allowed:
+            problems.append(f"objective {objective} but the plan costs {exact}")
         return problems
 
     return check
@@ -302,6 +377,7 @@ def launch(job: Job) -> Row:
         reference=job.reference,
         workers=job.workers,
         time_limit_s=job.time_limit_s,
+        solver=job.solver,
     )
     cmd = [sys.executable, "-m", "planner.bench.run", json.dumps(asdict(job))]
     start = time.monotonic()
@@ -331,10 +407,13 @@ def launch(job: Job) -> Row:
         return row
     problems = result.pop("problems", [])
     peak_self = result.pop("peak_mb", None)
+    peak_solver = result.pop("solver_peak_mb", None)
     for key, value in result.items():
         setattr(row, key, value)
     if row.peak_mb is None:
         row.peak_mb = peak_self
+    if peak_solver is not None:  # HiGHS ran in a process of its own: its peak is the solve's
+        row.peak_mb = peak_solver
     judge(row)
     row.problems[:0] = problems
     return row

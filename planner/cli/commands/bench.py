@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -37,6 +38,12 @@ bench_app = typer.Typer(
 app.add_typer(bench_app, name="bench")
 
 DEFAULT_COUNCILS = (10, 50, 150, 337)
+
+HIGHS_HELP = (
+    "Also solve each instance as a textbook MIP in HiGHS (needs highspy: the 'bench' "
+    "extra), in its own process right after ours, with the same time limit and "
+    "--workers as threads: a row with solver=highs beside each solver=cp-sat row."
+)
 
 
 def _workers(workers: int | None) -> int:
@@ -73,6 +80,7 @@ def sscflp(
     cp_sat_params: str = typer.Option(
         "", "--cp-sat-params", help="Extra CP-SAT parameters, protobuf text format."
     ),
+    highs: bool = typer.Option(False, "--highs", help=HIGHS_HELP),
 ) -> None:
     """Solve single-source capacitated facility location files, one subprocess each.
 
@@ -80,6 +88,7 @@ def sscflp(
     as rooms, customers as workloads). With a published optimum (reference_values.csv
     beside the file, or --references) the CSV gives the deviation, and a result
     better than a proven optimum, or 'optimal' at another value, exits 1.
+    With --highs each file also gets a row solved by HiGHS (column solver).
 
     Example:  planner bench sscflp holmberg/p1 holmberg/p2 --time-limit 10 --out h.csv
     """
@@ -120,7 +129,7 @@ def sscflp(
         )
         if inst.trailing_tokens:
             err.print(f"{path}: ignored {inst.trailing_tokens} token(s) after the data")
-    _run(jobs, out, title="SSCFLP")
+    _run(_with_highs(jobs, highs), out, title="SSCFLP")
 
 
 @bench_app.command("estates")
@@ -147,12 +156,14 @@ def estates(
     cp_sat_params: str = typer.Option(
         "", "--cp-sat-params", help="Extra CP-SAT parameters, protobuf text format."
     ),
+    highs: bool = typer.Option(False, "--highs", help=HIGHS_HELP),
 ) -> None:
     """Solve the bundled estates and generated estates of 10, 50, 150 and 337 councils.
 
     Same columns as `bench sscflp` (no reference); `size` is rooms x workloads,
     `options` the number of (workload, room) assignment variables, and the note
-    gives desks x organisations, site rules and zone conflicts.
+    gives desks x organisations, site rules and zone conflicts. With --highs each
+    estate also gets a row solved by HiGHS (column solver).
 
     Example:  planner bench estates --councils 10 --councils 50 --out estates.csv
     """
@@ -197,7 +208,18 @@ def estates(
     ]
     if not jobs:
         fail("no estates to run: pass estate directories or --councils N")
-    _run(jobs, out, title="Estates")
+    _run(_with_highs(jobs, highs), out, title="Estates")
+
+
+def _with_highs(jobs: list[Job], highs: bool) -> list[Job]:
+    """Each job, followed by its HiGHS twin when ``highs`` (exit 2 without highspy)."""
+    if not highs:
+        return jobs
+    import importlib.util
+
+    if importlib.util.find_spec("highspy") is None:
+        fail("--highs needs highspy: pip install 'planner[bench]' (or pip install highspy)")
+    return [twin for job in jobs for twin in (job, replace(job, solver="highs"))]
 
 
 def _check_params(text: str) -> None:
@@ -210,9 +232,9 @@ def _check_params(text: str) -> None:
         fail(f"--cp-sat-params: not valid CP-SAT parameters: {text!r}")
 
 
-def _table(title: str) -> Table:
+def _table(title: str, solvers: bool = False) -> Table:
     table = Table(title=title, title_justify="left")
-    for col, just in (
+    columns = [
         ("instance", "left"),
         ("size", "right"),
         ("status", "left"),
@@ -223,12 +245,15 @@ def _table(title: str) -> Table:
         ("deviation", "right"),
         ("wall s", "right"),
         ("peak MB", "right"),
-    ):
+    ]
+    if solvers:
+        columns.insert(1, ("solver", "left"))
+    for col, just in columns:
         table.add_column(col, justify=just)  # type: ignore[arg-type]
     return table
 
 
-def _cells(row: Row) -> list[str]:
+def _cells(row: Row, solvers: bool = False) -> list[str]:
     c = row.csv_row()
     style = {"optimal": "green", "feasible": "yellow"}.get(row.status, "red")
     status = f"[{style}]{escape(row.status)}[/]"
@@ -238,6 +263,7 @@ def _cells(row: Row) -> list[str]:
     dev = f"{row.deviation:+.4%}" if row.deviation is not None else ""
     return [
         escape(row.instance),
+        *((escape(row.solver),) if solvers else ()),
         c["size"],
         status,
         c["objective"],
@@ -306,24 +332,26 @@ def import_export(
 
 
 def _run(jobs: list[Job], out: Path | None, *, title: str) -> None:
-    table = _table(title)
+    solvers = any(job.solver != "cp-sat" for job in jobs)
+    table = _table(title, solvers)
     live = Live(table, console=console, auto_refresh=False) if is_terminal() else None
 
     def on_row(row: Row) -> None:
-        table.add_row(*_cells(row))
+        table.add_row(*_cells(row, solvers))
         if live is not None:
             live.refresh()
         else:
             c = row.csv_row()
+            by = f" ({row.solver})" if solvers else ""
             console.print(
-                f"{row.instance}: {row.status} objective={c['objective']} bound={c['bound']} "
+                f"{row.instance}{by}: {row.status} objective={c['objective']} bound={c['bound']} "
                 f"reference={c['reference']} wall_s={c['wall_s']} peak_mb={c['peak_mb']}",
                 markup=False,
             )
         for why in row.problems:
             err.print(f"[bold red]impossible:[/] {escape(row.instance)}: {escape(why)}")
         if row.status == "error":
-            err.print(f"[red]failed:[/] {escape(row.instance)}: {escape(row.note)}")
+            err.print(f"[red]failed:[/] {escape(row.instance)} ({row.solver}): {escape(row.note)}")
 
     if live is not None:
         with live:
@@ -348,6 +376,10 @@ def _run(jobs: list[Job], out: Path | None, *, title: str) -> None:
 
 
 def _summary(rows: list[Row]) -> None:
+    ours = [r for r in rows if r.solver == "cp-sat"]
+    if len(ours) < len(rows):
+        _versus(rows)
+        rows = ours
     optimal = sum(r.status == "optimal" for r in rows)
     total = sum(r.wall_s or 0.0 for r in rows)
     worst = max((r.wall_s or 0.0 for r in rows), default=0.0)
@@ -358,3 +390,25 @@ def _summary(rows: list[Row]) -> None:
     if devs:
         line += f"; deviation max {max(devs):+.4%}, mean {sum(devs) / len(devs):+.4%}"
     console.print(line, markup=False)
+
+
+def _versus(rows: list[Row]) -> None:
+    """One line comparing our objectives with HiGHS' on the same instances."""
+    ours = {r.instance: r for r in rows if r.solver == "cp-sat"}
+    cheaper = same = dearer = 0
+    for r in rows:
+        mine = ours.get(r.instance)
+        if r.solver != "highs" or mine is None or mine.objective is None:
+            continue
+        if r.objective is None or mine.objective < r.objective - 1e-6 * abs(r.objective):
+            cheaper += 1
+        elif mine.objective > r.objective + 1e-6 * abs(r.objective):
+            dearer += 1
+        else:
+            same += 1
+    highs_optimal = sum(r.status == "optimal" for r in rows if r.solver == "highs")
+    console.print(
+        f"against HiGHS: ours cheaper on {cheaper}, equal on {same}, dearer on {dearer}; "
+        f"HiGHS proved {highs_optimal} optimal",
+        markup=False,
+    )
