@@ -18,10 +18,18 @@ from typing import Any
 
 from planner.inventory.graph import EstateGraph
 from planner.inventory.load import Loaded
+from planner.plan import budget as stages
 from planner.plan.assemble import feasible_plan, header, infeasible_plan
+from planner.plan.budget import Budget
 from planner.plan.decision_reasons import upgrade_reasons, without_upgrades
 from planner.plan.explain import explain_infeasible
-from planner.plan.reasons import counterfactuals, desk_reasons, move_reasons, room_reasons
+from planner.plan.reasons import (
+    COUNTERFACTUAL_MAX_ROOMS,
+    counterfactuals,
+    desk_reasons,
+    move_reasons,
+    room_reasons,
+)
 from planner.plan.timeline import Timeline
 from planner.schedule import Schedule, schedule_migration
 from planner.solver import NEIGHBOURHOOD_ABOVE, Outcome, Progress, SolveOptions, Status, solve
@@ -33,6 +41,7 @@ class OptimiseOptions:
     max_rooms: int | None = None
     max_desks: int | None = None
     time_limit_s: float = 60.0
+    """The whole run's budget, split between its stages (planner.plan.budget)."""
     workers: int = 2
     seed: int = 0
     explain_reasons: bool = True
@@ -62,6 +71,8 @@ class OptimiseResult:
     stages: dict[str, float] = field(default_factory=dict)
     target: Target | None = None
     """The target estate of a feasible plan (what explore's risk analysis re-costs)."""
+    budget: Budget | None = None
+    """The run's time budget: each stage's allowance and time (plan.json's solver.budget)."""
 
     @property
     def feasible(self) -> bool:
@@ -77,9 +88,14 @@ def optimise(
     options: OptimiseOptions,
     on_progress: Callable[[Progress], None] | None = None,
     on_stage: Callable[[str], None] | None = None,
+    budget: Budget | None = None,
 ) -> OptimiseResult:
     """Plan a valid, loaded estate. Raises nothing for an infeasible estate: the plan says
-    so; ValueError when the estate's share_rule is shapley and no values are given."""
+    so; ValueError when the estate's share_rule is shapley and no values are given.
+
+    ``options.time_limit_s`` is the whole run's budget (:mod:`planner.plan.budget`):
+    ``budget`` when given (the command starts it before reading the estate), else one
+    started now."""
 
     def stage(name: str) -> None:
         if on_stage is not None:
@@ -88,6 +104,8 @@ def optimise(
     inv = loaded.inventory
     if inv.estate.share_rule == "shapley" and options.shapley is None:
         raise ValueError("share_rule shapley needs the Shapley values (OptimiseOptions.shapley)")
+    if budget is None:
+        budget = Budget(options.time_limit_s, workers=options.workers)
     limits = LimitOptions(options.max_rooms, options.max_desks)
     head = header(loaded.root, inv.estate.name, options.as_plan_options())
     timings: dict[str, float] = {}
@@ -96,15 +114,22 @@ def optimise(
     graph = EstateGraph(inv)
     ep = build_problem(inv, graph, limits)
     timings["build"] = time.monotonic() - t0
+    budget.record(stages.BUILD, None, budget.elapsed())
+    reasons_wanted = options.explain_reasons and len(ep.problem.rooms) <= COUNTERFACTUAL_MAX_ROOMS
+    budget.plan_for(len(inv.workloads), reasons_wanted)
+
+    def target_options() -> SolveOptions:
+        return SolveOptions(
+            time_limit_s=budget.for_target(),
+            workers=options.workers,
+            seed=options.seed,
+            neighbourhood_above=NEIGHBOURHOOD_ABOVE,
+        )
 
     stage("choosing the target estate")
-    solve_options = SolveOptions(
-        time_limit_s=options.time_limit_s,
-        workers=options.workers,
-        seed=options.seed,
-        neighbourhood_above=NEIGHBOURHOOD_ABOVE,
-    )
-    outcome = solve(ep.problem, solve_options, on_progress)
+    solve_options = target_options()
+    with budget.stage(stages.TARGET, solve_options.time_limit_s):
+        outcome = solve(ep.problem, solve_options, on_progress)
     timings["solve"] = outcome.wall_s
     timings["schedule"] = 0.0
     rejected: list[Schedule] = []
@@ -116,15 +141,18 @@ def optimise(
         target = target_of(ep, outcome.solution)
         stage("scheduling the migration month by month")
         t1 = time.monotonic()
-        schedule = schedule_migration(
-            inv,
-            graph,
-            target,
-            time_limit_s=options.time_limit_s,
-            workers=options.workers,
-            seed=options.seed,
-            method=options.schedule_method,
-        )
+        allowed = budget.for_schedule()
+        with budget.stage(stages.RESCHEDULE if rejected else stages.SCHEDULE, allowed):
+            schedule = schedule_migration(
+                inv,
+                graph,
+                target,
+                time_limit_s=allowed,
+                workers=options.workers,
+                seed=options.seed,
+                explain_time_s=min(stages.SCHEDULE_EXPLAIN_CAP_S, allowed),
+                method=options.schedule_method,
+            )
         timings["schedule"] += time.monotonic() - t1
         if schedule.status != "infeasible" or len(rejected) >= MAX_RETARGETS:
             break
@@ -133,10 +161,18 @@ def optimise(
         # proved unschedulable are cut off).
         rejected.append(schedule)
         excluded.append(outcome.solution.assignment)
+        budget.no_reasons()  # not measured against targets cut off (below)
         stage(f"target {len(rejected)} cannot be scheduled; choosing the next best")
-        outcome = solve(ep.problem, solve_options, on_progress, exclude=excluded)
+        solve_options = target_options()
+        with budget.stage(stages.RETARGET, solve_options.time_limit_s):
+            outcome = solve(ep.problem, solve_options, on_progress, exclude=excluded)
         timings["solve"] += outcome.wall_s
     timings["targets"] = len(rejected) + (1 if outcome.solution is not None else 0)
+
+    def finished(plan: dict[str, Any], began: float) -> dict[str, Any]:
+        """The plan with its budget (``began``: when its last stage began)."""
+        budget.close(plan, began)
+        return plan
 
     if outcome.solution is None or schedule is None:
         if rejected and outcome.status is Status.INFEASIBLE:
@@ -148,7 +184,9 @@ def optimise(
             ]
         elif outcome.status is Status.INFEASIBLE:
             stage("explaining why no plan exists")
-            lines, _ = explain_infeasible(ep, limits, time_limit_s=min(60.0, options.time_limit_s))
+            allowed = budget.for_explanation()
+            with budget.stage(stages.EXPLANATION, allowed):
+                lines, _ = explain_infeasible(ep, limits, time_limit_s=allowed)
             if not lines:
                 lines = [
                     "CP-SAT proved that no plan satisfies every rule, but no smaller set "
@@ -156,14 +194,13 @@ def optimise(
                 ]
         else:
             lines = [
-                f"no plan was found within --time-limit {options.time_limit_s:g} s and "
-                "none was proved impossible; allow more time"
+                f"no plan was found in the {solve_options.time_limit_s:.1f} s the target "
+                f"estate was given of --time-limit {options.time_limit_s:g} s, and none was "
+                "proved impossible; allow more time"
             ]
-        return OptimiseResult(
-            infeasible_plan(head, ep, outcome, rejected[0] if rejected else None, lines),
-            outcome,
-            stages=timings,
-        )
+        began = budget.clock()
+        plan = infeasible_plan(head, ep, outcome, rejected[0] if rejected else None, lines)
+        return OptimiseResult(finished(plan, began), outcome, stages=timings, budget=budget)
     if schedule.status == "infeasible":
         lines = [
             f"the {len(rejected) + 1} cheapest target estates cannot be migrated month by "
@@ -174,14 +211,14 @@ def optimise(
     elif schedule.status not in ("optimal", "feasible"):
         lines = [
             "the cheapest target estate was found, but no month-by-month schedule for it was "
-            f"found within --time-limit {options.time_limit_s:g} s, and none was proved "
-            "impossible; allow more time",
+            f"found in the {allowed:.1f} s it was given of --time-limit "
+            f"{options.time_limit_s:g} s, and none was proved impossible; allow more time",
             *schedule.explanation,
         ]
     if schedule.status not in ("optimal", "feasible"):
-        return OptimiseResult(
-            infeasible_plan(head, ep, outcome, schedule, lines), outcome, schedule, timings
-        )
+        began = budget.clock()
+        plan = infeasible_plan(head, ep, outcome, schedule, lines)
+        return OptimiseResult(finished(plan, began), outcome, schedule, timings, budget=budget)
     target = target_of(ep, outcome.solution)
 
     stage("measuring the reasons")
@@ -191,24 +228,40 @@ def optimise(
     upgrades_measured: dict[tuple[str, str], str] = {}
     # Re-solves measure against every target; skip them when some were cut off as
     # unschedulable, or the comparison would be with plans that cannot be carried out.
-    if options.explain_reasons and outcome.objective is not None and not rejected:
-        measured = counterfactuals(
-            ep,
-            limits,
-            outcome.objective,
-            target.open_rooms,
-            workers=options.workers,
-            seed=options.seed,
-        )
-        upgrades_measured = without_upgrades(
-            ep, target, outcome.objective, workers=options.workers, seed=options.seed
-        )
-    gains = upgrade_reasons(ep, target, schedule, upgrades_measured)
-    reasons = {
-        "rooms": room_reasons(ep, target, schedule, measured, gains),
-        "moves": move_reasons(ep, target, schedule),
-        "desks": desk_reasons(ep, target, tl.desk_fte_after),
-    }
+    measure = reasons_wanted and outcome.objective is not None and not rejected
+    allowed_reasons = budget.for_reasons(bool(target.upgrades)) if measure else None
+    with budget.stage(stages.REASONS, allowed_reasons):
+        if measure and outcome.objective is not None and allowed_reasons is not None:
+            rooms_s, upgrades_s = stages.reasons_split(allowed_reasons, bool(target.upgrades))
+            t3 = time.monotonic()
+            measured = counterfactuals(
+                ep,
+                limits,
+                outcome.objective,
+                target.open_rooms,
+                budget_s=rooms_s,
+                workers=options.workers,
+                seed=options.seed,
+            )
+            if upgrades_s > 0 and not budget.one_worker:  # what the rooms left flows on
+                used = time.monotonic() - t3
+                upgrades_s = stages.upgrades_left(allowed_reasons, upgrades_s, used)
+            if upgrades_s > 0:
+                upgrades_measured = without_upgrades(
+                    ep,
+                    target,
+                    outcome.objective,
+                    budget_s=upgrades_s,
+                    workers=options.workers,
+                    seed=options.seed,
+                )
+        gains = upgrade_reasons(ep, target, schedule, upgrades_measured)
+        reasons = {
+            "rooms": room_reasons(ep, target, schedule, measured, gains),
+            "moves": move_reasons(ep, target, schedule),
+            "desks": desk_reasons(ep, target, tl.desk_fte_after),
+        }
     timings["reasons"] = time.monotonic() - t2
+    began = budget.clock()
     plan = feasible_plan(head, ep, outcome, target, schedule, reasons, options.shapley)
-    return OptimiseResult(plan, outcome, schedule, timings, target)
+    return OptimiseResult(finished(plan, began), outcome, schedule, timings, target, budget)

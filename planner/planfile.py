@@ -209,6 +209,30 @@ class Breakdown(_Amounts):
     desks: Number = _ext("desks: closures and A x their running cost")
 
 
+class BudgetStage(_Part):
+    """One stage of the run: what it was allowed and what it took."""
+
+    stage: Text = _core(
+        "build, target, schedule, re-target, re-schedule, explanation, reasons, or finance, "
+        "checker and reports"
+    )
+    allowed_s: Number | None = _core(
+        "seconds it was allowed (deterministic seconds with one worker; null: not limited)"
+    )
+    used_s: Number = _core("wall-clock seconds it took")
+
+
+class TimeBudget(_Part):
+    """--time-limit as the whole run's budget, and how it was split."""
+
+    time_limit_s: Number = _core("--time-limit: the whole run's budget, seconds")
+    clock: Literal["wall", "deterministic"] = _core(
+        "what the allowances count: wall (several workers) or deterministic (one worker)"
+    )
+    stages: list[BudgetStage] = _core("the stages, in the order they ran")
+    used_s: Number = _core("wall-clock seconds of the whole run")
+
+
 class Solver(_Part):
     """How the plan was found (a feasible plan)."""
 
@@ -226,6 +250,7 @@ class Solver(_Part):
         "what dated the moves: cp-sat or greedy (null: no schedule)"
     )
     schedule_wall_s: Number = _ext("seconds spent on the schedule")
+    budget: TimeBudget = _opt("the run's time budget: each stage's allowance and time")
 
 
 class InfeasibleSolver(_Part):
@@ -245,6 +270,7 @@ class InfeasibleSolver(_Part):
     schedule_gap: Number | None = _opt("null")
     schedule_method: Literal["cp-sat", "greedy"] | None = _opt("null")
     schedule_wall_s: Number | None = _opt("null")
+    budget: TimeBudget = _opt("the run's time budget: each stage's allowance and time")
 
 
 class Peak(_Part):
@@ -894,8 +920,14 @@ def plan_schema() -> dict[str, Any]:
 # ---------------------------------------------------------------- writing
 
 
-VOLATILE_KEYS = (("created",), ("solver", "wall_s"), ("solver", "schedule_wall_s"))
-"""Keys that differ between two otherwise identical runs (timestamps and timings)."""
+VOLATILE_KEYS = (
+    ("created",),
+    ("solver", "wall_s"),
+    ("solver", "schedule_wall_s"),
+    ("solver", "budget"),
+)
+"""Keys that differ between two otherwise identical runs (timestamps and timings; in
+``solver.budget`` the times taken, and with several workers the allowances too)."""
 
 
 def dumps(plan: dict[str, Any]) -> str:

@@ -66,7 +66,8 @@ def test_greedy_plans_of_generated_estates_pass_the_checker(
 ) -> None:
     write_yaml(generate(councils, seed=seed), tmp_path / "estate")
     loaded = load_and_validate(tmp_path / "estate")
-    result = checked(loaded, greedy_only(time_limit_s=3))
+    # the whole run's budget: 8 s leaves the target about the 3 s it needs to move >= 10
+    result = checked(loaded, greedy_only(time_limit_s=8))
     assert result.plan["solver"]["schedule_method"] == "greedy"
     assert sum(a["month"] is not None for a in result.plan["assignments"]) >= 10
 

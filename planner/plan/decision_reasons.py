@@ -13,7 +13,7 @@ import dataclasses
 import time
 
 from planner.inventory.months import Calendar
-from planner.plan.reasons import COUNTERFACTUAL_MAX_ROOMS, gbp
+from planner.plan.reasons import COUNTERFACTUAL_MAX_ROOMS, RESOLVE_CAP_S, gbp
 from planner.schedule import Schedule
 from planner.solver import SolveOptions, Status, solve
 from planner.target import EstateProblem, Target
@@ -28,16 +28,27 @@ def without_upgrades(
     workers: int = 1,
     seed: int = 0,
 ) -> dict[tuple[str, str], str]:
-    """For each bought upgrade: what the best plan without it costs, and keeps instead."""
+    """For each bought upgrade: what the best plan without it costs, and keeps instead.
+
+    Within ``budget_s``, each re-solve at most 10 s: with several workers until the budget
+    has passed on the clock; with one worker each of the n re-solves gets budget_s / n
+    (deterministic time), as :func:`planner.plan.reasons.counterfactuals` does."""
     p = ep.problem
     if len(p.rooms) > COUNTERFACTUAL_MAX_ROOMS:
         return {}
     out: dict[tuple[str, str], str] = {}
+    bought = [u for u, key in enumerate(ep.upgrade_keys) if key in target.upgrades]
+    each = min(RESOLVE_CAP_S, budget_s / max(1, len(bought)))
     start = time.monotonic()
-    for u, key in enumerate(ep.upgrade_keys):
-        left = budget_s - (time.monotonic() - start)
-        if key not in target.upgrades or left <= 0.5:
-            continue
+    for u in bought:
+        key = ep.upgrade_keys[u]
+        if workers <= 1:
+            limit = each
+        else:
+            left = budget_s - (time.monotonic() - start)
+            if left <= 0.5:
+                break
+            limit = min(RESOLVE_CAP_S, left)
         workloads = tuple(
             dataclasses.replace(
                 wl,
@@ -50,9 +61,7 @@ def without_upgrades(
         if any(not wl.options for wl in workloads):
             out[key] = "no room could host its workloads without it"
             continue
-        outcome = solve(
-            variant, SolveOptions(time_limit_s=min(10.0, left), workers=workers, seed=seed)
-        )
+        outcome = solve(variant, SolveOptions(time_limit_s=limit, workers=workers, seed=seed))
         if outcome.status is Status.INFEASIBLE:
             out[key] = "no legal plan does without it"
         elif outcome.objective is not None and outcome.solution is not None:

@@ -23,6 +23,8 @@ from planner.target import EstateProblem, LimitOptions, Target, build_problem, r
 
 COUNTERFACTUAL_MAX_ROOMS = 40
 """Estates with more rooms than this get factual reasons only (no re-solves)."""
+RESOLVE_CAP_S = 10.0
+"""The most one re-solve gets."""
 
 
 def gbp(amount: float) -> str:
@@ -40,26 +42,38 @@ def counterfactuals(
     workers: int = 1,
     seed: int = 0,
 ) -> dict[str, str]:
-    """For each kept room and unused candidate: what forcing it the other way would do."""
+    """For each kept room and unused candidate: what forcing it the other way would do.
+
+    Within ``budget_s``, each re-solve at most 10 s. With several workers the re-solves
+    run until the budget has passed on the clock, each given what is left. With one
+    worker (deterministic time) each of the n re-solves gets budget_s / n (at most 10)
+    whatever the clock says, so the same rooms are measured with the same limits on any
+    machine."""
     p = ep.problem
     if len(p.rooms) > COUNTERFACTUAL_MAX_ROOMS:
         return {}
     out: dict[str, str] = {}
+    flips = [
+        r
+        for r, room in enumerate(p.rooms)
+        if not (room.id in open_rooms and room.must_open)
+        and not (room.id not in open_rooms and (room.existing or room.must_close))
+    ]
+    each = min(RESOLVE_CAP_S, budget_s / max(1, len(flips)))
     start = time.monotonic()
-    for r, room in enumerate(p.rooms):
-        left = budget_s - (time.monotonic() - start)
-        if left <= 0.5:
-            break
+    for r in flips:
+        room = p.rooms[r]
+        if workers <= 1:
+            left = limit = each
+        else:
+            left = budget_s - (time.monotonic() - start)
+            if left <= 0.5:
+                break
+            limit = min(RESOLVE_CAP_S, left)
         is_open = room.id in open_rooms
-        if is_open and room.must_open:
-            continue
-        if not is_open and (room.existing or room.must_close):
-            continue
         flipped = dataclasses.replace(room, must_open=not is_open, must_close=is_open)
         variant = dataclasses.replace(p, rooms=(*p.rooms[:r], flipped, *p.rooms[r + 1 :]))
-        outcome = solve(
-            variant, SolveOptions(time_limit_s=min(10.0, left), workers=workers, seed=seed)
-        )
+        outcome = solve(variant, SolveOptions(time_limit_s=limit, workers=workers, seed=seed))
         if outcome.status in (Status.OPTIMAL, Status.FEASIBLE) and outcome.objective is not None:
             delta = outcome.objective - objective
             qualifier = "" if outcome.status is Status.OPTIMAL else "at least "

@@ -13,6 +13,7 @@ one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,14 +66,21 @@ def definition_problems(plan: dict[str, Any]) -> list[str]:
     ]
 
 
-def write_plan_dir(plan: dict[str, Any], out: Path, loaded: Loaded) -> list[Path]:
+def write_plan_dir(
+    plan: dict[str, Any],
+    out: Path,
+    loaded: Loaded,
+    before_writing: Callable[[dict[str, Any]], None] | None = None,
+) -> list[Path]:
     """Validate ``plan``, check it against the estate and write PLAN_DIR/plan.json and the
     reports.
 
     Nothing is written unless the plan follows its definition, the independent
     checker passes it and every report renders; then all the files are written all
     or nothing (:func:`planner.files.write_files`): on any failure the old plan
-    directory is left as it was.
+    directory is left as it was. ``before_writing`` may still update plan.json's
+    timings once the checker and the reports are done (``solver.budget``); the
+    reports are rendered before it.
     """
     problems = definition_problems(plan)
     if problems:
@@ -80,4 +88,7 @@ def write_plan_dir(plan: dict[str, Any], out: Path, loaded: Loaded) -> list[Path
     report = check_plan(loaded, plan)
     if not report.ok:
         raise PlanBug(report)
-    return write_files(out, {"plan.json": dumps(plan), **render_reports(plan)})
+    reports = render_reports(plan)
+    if before_writing is not None:
+        before_writing(plan)
+    return write_files(out, {"plan.json": dumps(plan), **reports})

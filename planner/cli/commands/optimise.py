@@ -25,6 +25,7 @@ from planner.cli.common import (
 if TYPE_CHECKING:
     from planner.inventory.load import Loaded
     from planner.optimise import OptimiseOptions, OptimiseResult
+    from planner.plan.budget import Budget
     from planner.solver import Progress
 
 
@@ -65,7 +66,11 @@ def optimise_command(
         60.0,
         "--time-limit",
         min=0.1,
-        help="Seconds for the solver (each of the target and the schedule).",
+        help="The whole run's budget, in seconds: split between choosing the target "
+        "estate (most of it), the month-by-month schedule, and the re-solves that measure "
+        "the reasons; time a stage does not use goes to the next. plan.json's "
+        "solver.budget records the split. With --workers 1 the stages' limits are "
+        "deterministic time and the run may take longer on the clock.",
     ),
     workers: int = typer.Option(
         os.cpu_count() or 1,
@@ -98,6 +103,9 @@ def optimise_command(
 
     Example:  planner optimise inventories/cheshire --out plans/cheshire --max-rooms 2
     """
+    from planner.plan.budget import Budget, budget_line
+
+    budget = Budget(time_limit, workers=workers)  # importing and reading the estate count too
     # The solver stack (OR-Tools) is imported here, not at start-up, so that
     # `planner validate` and `planner --help` stay fast.
     from planner.optimise import OptimiseOptions
@@ -115,8 +123,8 @@ def optimise_command(
             explain_reasons=not no_reasons,
             shapley=_shapley_values(loaded, shares),
         )
-        result = _optimise(loaded, options, quiet)
-        write_plan_dir(result.plan, out, loaded)
+        result = _optimise(loaded, options, quiet, budget)
+        write_plan_dir(result.plan, out, loaded, before_writing=budget.close)
     except KeyboardInterrupt:
         err.print(f"interrupted: nothing was written; {out} is as it was", markup=False)
         raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -127,6 +135,7 @@ def optimise_command(
         raise typer.Exit(EXIT_BUG) from None
     if not quiet:
         console.print(terminal_summary(result.plan))
+        console.print(budget_line(result.plan["solver"]["budget"]), markup=False)
         console.print(f"wrote {out / 'plan.json'}")
     if not result.feasible:
         raise typer.Exit(EXIT_INFEASIBLE)
@@ -153,12 +162,14 @@ def _shapley_values(loaded: Loaded, shares: Path | None) -> dict[str, float] | N
         fail(str(exc))
 
 
-def _optimise(loaded: Loaded, options: OptimiseOptions, quiet: bool) -> OptimiseResult:
-    """Run the optimiser, with live progress on a terminal."""
+def _optimise(
+    loaded: Loaded, options: OptimiseOptions, quiet: bool, budget: Budget
+) -> OptimiseResult:
+    """Run the optimiser within ``budget``, with live progress on a terminal."""
     from planner.optimise import optimise
 
     if quiet or not is_terminal():
-        return optimise(loaded, options)
+        return optimise(loaded, options, budget=budget)
     state: dict[str, object] = {"stage": "starting", "progress": None}
     with Live(
         _progress_text("starting", None), console=err, refresh_per_second=4, transient=True
@@ -172,4 +183,4 @@ def _optimise(loaded: Loaded, options: OptimiseOptions, quiet: bool) -> Optimise
             state["progress"] = progress
             live.update(_progress_text(str(state["stage"]), progress))
 
-        return optimise(loaded, options, on_progress, on_stage)
+        return optimise(loaded, options, on_progress, on_stage, budget)
