@@ -232,3 +232,28 @@ def test_transport_bound_is_below_the_room_layers_optimum() -> None:
         assert p.objective_money(bound) <= out.objective + 1e-6, (p.name, bound, out.objective)
         below += 1
     assert below > 100
+
+
+@pytest.mark.parametrize("limit", [0.5, 4.0])
+def test_rooms_path_on_the_clock_returns_a_legal_plan_with_a_valid_bound(
+    limit: float, small_blocks: None
+) -> None:
+    """With two workers the room path counts its time from the start; with too little
+    left it skips the whole model (0.5 s) and still returns a legal plan with a bound
+    below the proven optimum."""
+    p = rooms_only(build_problem(generate(2, 3)).problem)
+    options = SolveOptions(time_limit_s=limit, workers=2, neighbourhood_above=0)
+    out = solve(p, options)
+    assert out.status in (Status.FEASIBLE, Status.OPTIMAL)
+    assert out.solution is not None
+    assert out.objective is not None
+    b = build(p)
+    replace_hint(b, out.solution)
+    fixed = check_hint(b)
+    assert fixed is not None, "the plan breaks a rule of the model"
+    assert fixed.objective == pytest.approx(out.objective, abs=0.01)
+    best = solve(p, SolveOptions(time_limit_s=30, workers=1))
+    assert best.status is Status.OPTIMAL
+    assert best.objective is not None
+    assert out.bound is not None
+    assert out.bound <= best.objective + 1e-6
