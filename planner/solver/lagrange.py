@@ -123,6 +123,7 @@ class _Options:
             self.weight = np.where(binding[self.orr], demand[np.arange(len(ow)), k[self.orr]], 0.0)
         self.gain = np.array([room.cost_open - room.cost_closed for room in rooms], dtype=float)
         self.must_open = np.array([room.must_open for room in rooms], dtype=bool)
+        self.must_close = np.array([room.must_close for room in rooms], dtype=bool)
         self.closed_cost = float(sum(room.cost_closed for room in rooms))
 
     def cheapest(self) -> np.ndarray:
@@ -153,7 +154,7 @@ class _Options:
         take = np.where(np.isinf(cap), 1.0, take)
         best = np.bincount(room, weights=gain * take, minlength=self.n_r)
         value_open = self.gain - best
-        is_open = self.must_open | (value_open < 0)
+        is_open = (self.must_open | (value_open < 0)) & ~self.must_close
         total = self.closed_cost + float(lam.sum()) + float(value_open[is_open].sum())
         used = np.bincount(self.ow[idx], weights=take * is_open[room], minlength=self.n_w)
         return total, used
