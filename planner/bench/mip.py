@@ -47,8 +47,6 @@ non-optimal plans or add valid inequalities, so the optimum is the same without 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -57,6 +55,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from planner.bench.child import run_child
 from planner.solver import Problem, relative_gap
 
 INFEASIBLE = "nil"
@@ -481,12 +480,12 @@ def run_highs(
             *("--time-limit", f"{left:.3f}", "--threads", str(max(1, threads))),
             *("--solution", str(sol)),
         ]
-        text, stderr, code, reaped_peak = _child(cmd, left + GRACE_S)
+        child = run_child(cmd, left + GRACE_S)
         wall = time.monotonic() - start
-        found = _last_json(text)
+        found = child.last_json()
         # The process's own figure: the kernel's for the reaped child also counts this
         # process's peak, carried over at exec (planner.bench.highs_run.peak_mb).
-        peak = (found or {}).get("peak_mb", reaped_peak)
+        peak = (found or {}).get("peak_mb", child.peak_mb)
         base = dict(
             wall_s=wall,
             write_s=write_s,
@@ -495,7 +494,6 @@ def run_highs(
             columns=len(t.mip.names),
         )
         if found is None:
-            tail = stderr.strip().splitlines()[-1] if stderr.strip() else "no output"
             return HighsResult(
                 status="error",
                 objective=None,
@@ -504,7 +502,7 @@ def run_highs(
                 units=None,
                 bound_units=None,
                 solve_s=None,
-                note=f"HiGHS process exited with {code}: {tail}",
+                note=f"HiGHS process exited with {child.code}: {child.last_error_line()}",
                 **base,  # type: ignore[arg-type]
             )
         values = json.loads(sol.read_text()) if sol.is_file() else {}
@@ -541,44 +539,3 @@ def run_highs(
         note=str(found.get("note", "")),
         **base,  # type: ignore[arg-type]
     )
-
-
-def _child(cmd: list[str], timeout_s: float) -> tuple[str, str, int | None, float | None]:
-    """Run ``cmd``; (stdout, stderr, exit code, peak resident MB of that process alone)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
-        deadline = time.monotonic() + timeout_s
-        peak: float | None = None
-        while True:
-            if hasattr(os, "wait4"):
-                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-                if pid:
-                    proc.returncode = os.waitstatus_to_exitcode(status)
-                    peak = usage.ru_maxrss / 1024
-                    break
-            elif proc.poll() is not None:  # pragma: no cover - not Linux/macOS
-                break
-            if time.monotonic() > deadline:
-                proc.kill()
-            time.sleep(0.05)
-        out.seek(0)
-        err.seek(0)
-        return (
-            out.read().decode("utf-8", "replace"),
-            err.read().decode("utf-8", "replace"),
-            proc.returncode,
-            peak,
-        )
-
-
-def _last_json(text: str) -> dict[str, Any] | None:
-    for line in reversed(text.splitlines()):
-        line = line.strip()
-        if line.startswith("{"):
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(value, dict):
-                return value
-    return None

@@ -28,12 +28,9 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import resource
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -41,6 +38,8 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from planner.bench.child import run_child
 
 COLUMNS = (
     "instance",
@@ -381,29 +380,12 @@ def launch(job: Job) -> Row:
     )
     cmd = [sys.executable, "-m", "planner.bench.run", json.dumps(asdict(job))]
     start = time.monotonic()
-    with tempfile.TemporaryFile() as errfile:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errfile)
-        killer = threading.Timer(2 * job.time_limit_s + GRACE_S, proc.kill)
-        killer.start()
-        try:
-            assert proc.stdout is not None
-            text = proc.stdout.read().decode("utf-8", "replace")
-            proc.stdout.close()
-            if hasattr(os, "wait4"):
-                _, wstatus, usage = os.wait4(proc.pid, 0)
-                proc.returncode = os.waitstatus_to_exitcode(wstatus)
-                row.peak_mb = usage.ru_maxrss / 1024
-            else:  # pragma: no cover - not Linux/macOS
-                proc.wait()
-        finally:
-            killer.cancel()
-        row.process_s = time.monotonic() - start
-        errfile.seek(0)
-        stderr = errfile.read().decode("utf-8", "replace").strip()
-    result = _last_json(text)
+    child = run_child(cmd, 2 * job.time_limit_s + GRACE_S)
+    row.process_s = time.monotonic() - start
+    row.peak_mb = child.peak_mb
+    result = child.last_json()
     if result is None:
-        tail = stderr.splitlines()[-1] if stderr else "no output"
-        row.note = f"child exited with {proc.returncode}: {tail}"
+        row.note = f"child exited with {child.code}: {child.last_error_line()}"
         return row
     problems = result.pop("problems", [])
     peak_self = result.pop("peak_mb", None)
@@ -417,19 +399,6 @@ def launch(job: Job) -> Row:
     judge(row)
     row.problems[:0] = problems
     return row
-
-
-def _last_json(text: str) -> dict[str, Any] | None:
-    for line in reversed(text.splitlines()):
-        line = line.strip()
-        if line.startswith("{"):
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(value, dict):
-                return value
-    return None
 
 
 def run_jobs(jobs: Iterable[Job], on_row: Callable[[Row], None] | None = None) -> list[Row]:
