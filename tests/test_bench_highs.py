@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
-import os
 import random
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from helpers.sscflp_bench import BENCH, ROOT, bench_p1
 
 from planner.bench.mip import evaluate, plan_values, run_highs, textbook_mip, write_lp
 from planner.bench.sscflp import read_instance, to_problem
@@ -44,8 +44,6 @@ pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("highspy") is None, reason="highspy is not installed"
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH = Path(os.environ.get("PLANNER_SSCFLP_DIR", ROOT.parent / "shared" / "bench" / "sscflp"))
 needs_bench = pytest.mark.skipif(not BENCH.is_dir(), reason=f"no SSCFLP instances in {BENCH}")
 
 
@@ -285,18 +283,7 @@ def test_the_highs_runner_loads_no_ortools(tmp_path: Path) -> None:
 
 @needs_bench
 def test_cli_adds_a_highs_row_beside_ours(tmp_path: Path) -> None:
-    out = tmp_path / "bench.csv"
-    proc = subprocess.run(
-        [
-            *(sys.executable, "-m", "planner", "bench", "sscflp"),
-            str(BENCH / "holmberg" / "p1"),
-            *("--time-limit", "20", "--workers", "2", "--highs", "--out", str(out)),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
-    )
+    proc, out = bench_p1(tmp_path, "--highs")
     assert proc.returncode == 0, proc.stderr
     assert "against HiGHS" in proc.stdout
     with out.open(newline="") as fh:

@@ -8,7 +8,6 @@ The full benchmark runs are in docs/benchmarks.md, not here.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers.sscflp_bench import BENCH, bench_p1
 
 from planner.bench.heuristic import hinted_problem
 from planner.bench.run import Row, judge
@@ -28,8 +28,6 @@ from planner.bench.sscflp import (
 )
 from planner.solver import SolveOptions, Status, solve
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH = Path(os.environ.get("PLANNER_SSCFLP_DIR", ROOT.parent / "shared" / "bench" / "sscflp"))
 SETS = ("holmberg", "orlib_single_source")
 
 
@@ -190,18 +188,7 @@ def test_judge_flags_impossible_results() -> None:
 
 @needs_bench
 def test_cli_runs_in_subprocesses_and_writes_the_csv(tmp_path: Path) -> None:
-    out = tmp_path / "bench.csv"
-    proc = subprocess.run(
-        [
-            *(sys.executable, "-m", "planner", "bench", "sscflp"),
-            str(BENCH / "holmberg" / "p1"),
-            *("--time-limit", "20", "--workers", "2", "--out", str(out)),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
-    )
+    proc, out = bench_p1(tmp_path)
     assert proc.returncode == 0, proc.stderr
     header, row = out.read_text().splitlines()[:2]
     for column in ("instance", "size", "status", "objective", "bound", "gap", "reference"):

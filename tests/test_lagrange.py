@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from helpers.bruteforce import random_case
+from helpers.sscflp_bench import BENCH
 from ortools.linear_solver import pywraplp
 
 from planner.bench.sscflp import read_instance, references_for, to_problem
@@ -28,8 +28,6 @@ from planner.solver import Problem, Room, SolveOptions, Status, Workload, solve
 from planner.solver.lagrange import lagrangian_bound, relaxed_bound, with_relaxed_bound
 from planner.solver.results import Outcome, Solution
 from planner.target.translate import build_problem
-
-BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench" / "sscflp"
 
 
 def two_rooms() -> Problem:

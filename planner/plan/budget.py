@@ -154,7 +154,7 @@ def allowance(
 
 
 def rest_reserve(total_s: float, workloads: int) -> float:
-    """Seconds kept for finance, the checker and the reports: 1.5 ms a workload, at most
+    """Seconds kept for finance, the checker and the reports: 1.8 ms a workload, at most
     a quarter of the budget."""
     return min(REST_MAX_SHARE * total_s, REST_S_PER_WORKLOAD * workloads)
 
