@@ -3,6 +3,10 @@
 Known answers:
 
 * a hand-worked two-room estate whose strong LP bound is 128 (the integer optimum 200);
+* a hand-worked estate of two conflicting zones whose strong LP is 55 and whose
+  optimum, 110, the bound reaches (a room open for one zone serves none of the other);
+* on generated estates (two resources, three zones) the bound reaches GLOP's strong LP
+  with every capacity, where one resource's knapsack alone stays below it;
 * on SSCFLP instances the bound approaches the strong LP relaxation, solved here
   independently with GLOP, and never exceeds it nor the published optimum;
 * on 150 random estates (tests/helpers/bruteforce.py) and generated ones the bound
@@ -51,6 +55,30 @@ def two_rooms() -> Problem:
     )
 
 
+def two_zones() -> Problem:
+    """Room A costs 10, room B 100, each 10 racks; a police and a council workload of 5
+    racks each, free in either room; police and council may not share a room. The
+    optimum opens both (110). The strong LP (zones ignored, as in :func:`strong_lp`)
+    puts both in A (10); with the separation family's z[r, k] <= open[r] and
+    z[r, police] + z[r, council] <= 1 it is 55 (half of each in each room)."""
+    return Problem(
+        name="two zones",
+        resources=("racks",),
+        resource_scale=(1,),
+        sites=("a", "b"),
+        rooms=(
+            Room("A", 0, (10,), 10, existing=False),
+            Room("B", 1, (10,), 100, existing=False),
+        ),
+        workloads=(
+            Workload("police", (5,), ((0, 0), (1, 0)), zone=1),
+            Workload("council", (5,), ((0, 0), (1, 0)), zone=0),
+        ),
+        zones=("official", "police"),
+        conflicts=frozenset({(0, 1)}),
+    )
+
+
 def strong_lp(p: Problem) -> float:
     """The strong LP relaxation of the rooms (x <= open, every capacity), by GLOP."""
     lp = pywraplp.Solver.CreateSolver("GLOP")
@@ -93,6 +121,42 @@ def test_two_rooms_bound_reaches_the_strong_lp() -> None:
     assert found is not None
     assert 126 <= found.units <= 128
     assert solve(p, SolveOptions(time_limit_s=5, workers=1)).objective == 200
+
+
+def test_conflicting_zones_lift_the_bound_above_the_strong_lp_to_the_optimum() -> None:
+    p = two_zones()
+    assert strong_lp(p) == pytest.approx(10.0)
+    assert solve(p, SolveOptions(time_limit_s=5, workers=1)).objective == 110
+    found = lagrangian_bound(p, time_limit_s=10)
+    assert found is not None
+    assert found.units == 110
+    one_set = lagrangian_bound(replace(p, conflicts=frozenset()), time_limit_s=10)
+    assert one_set is not None
+    assert one_set.units == 10
+
+
+def one_resource(p: Problem, k: int) -> Problem:
+    """``p`` with only resource k (the other capacities dropped)."""
+    return replace(
+        p,
+        resources=p.resources[k : k + 1],
+        resource_scale=p.resource_scale[k : k + 1],
+        rooms=tuple(replace(room, capacity=room.capacity[k : k + 1]) for room in p.rooms),
+        workloads=tuple(replace(wl, demand=wl.demand[k : k + 1]) for wl in p.workloads),
+    )
+
+
+@pytest.mark.parametrize("councils", [3, 6])
+def test_every_resource_counts_on_generated_estates(councils: int) -> None:
+    """Seed 1 of 3 and 6 councils: racks and power each bind somewhere, so the strong LP
+    with both is above either alone; the bound reaches it (nu prices the resource that
+    is not the room's knapsack), and more where zones conflict."""
+    p = rooms_only(build_problem(generate(councils, 1)).problem)
+    lp = strong_lp(p)
+    assert all(strong_lp(one_resource(p, k)) < lp for k in range(2))
+    found = lagrangian_bound(p, time_limit_s=30, max_steps=3000)
+    assert found is not None
+    assert found.units >= lp * 0.9995, (found.units, lp)
 
 
 @pytest.mark.parametrize("name", ["holmberg/p1", "holmberg/p30", "orlib_single_source/cap71"])

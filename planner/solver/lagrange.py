@@ -1,34 +1,42 @@
 """A Lagrangian bound on the room layer: "every workload in exactly one room" relaxed.
 
-With G[r] = F_open[r] - F_closed[r] and any multipliers lambda[w] (one per workload),
-the rooms' cost of every plan is at least
+With G[r] = F_open[r] - F_closed[r] and any multipliers lambda[w] (one per workload)
+and nu[r, k] >= 0 (one per room and resource other than the room's knapsack resource
+k(r) that its admissible workloads could overfill), the rooms' cost of every plan is
+at least
 
-    L(lambda) = sum_r F_closed[r] + sum_w lambda[w] + sum_r V[r](lambda)
+    L(lambda, nu) = sum_r F_closed[r] + sum_w lambda[w] + sum_r V[r](lambda, nu)
 
-    V[r] = min(0, G[r] - P[r])   (G[r] - P[r] for a room that must open, 0 for one
-                                  that must close)
-    P[r] = max sum_w (lambda[w] - c[w, r]) x[w]
-           s.t. sum_w d[w, k(r)] x[w] <= C[r, k(r)],  0 <= x[w] <= 1
+    V[r] = min(0, G'[r] - max_S P[r, S])   (G'[r] - max_S P[r, S] for a room that must
+                                            open, 0 for one that must close)
+    G'[r] = G[r] - sum_k nu[r, k]
+    P[r, S] = max sum_{w : zone(w) in S} (lambda[w] - c[w, r] - sum_k nu[r, k] d[w, k] / C[r, k])
+                  x[w]
+              s.t. sum_w d[w, k(r)] x[w] <= C[r, k(r)],  0 <= x[w] <= 1
 
-because putting lambda[w] (1 - sum_r x[w, r]) = 0 into the objective and dropping
-"exactly one room" leaves one problem per room: open it at G[r] and take the
-workloads whose price exceeds their cost, within its capacity. P[r] keeps one
-resource k(r) of the room (the one its admissible workloads fill most) and lets x
-be fractional (the fractional knapsack, solved greedily by profit per unit of
-weight), so V[r] is at most the room's true best and L is a valid bound; side
-rules (separation, site rules, suites, upgrades, the room and move limits) are
-dropped, which only lowers it. With fractional x, max over lambda of L(lambda) is the
-bound of the strong LP relaxation (x[w, r] <= open[r] and capacity) of this
-relaxed problem: what CP-SAT's root LP gives on a small estate, computed here in a
-second where CP-SAT needs minutes to solve the LP of 100,000 options or more.
+where S runs over the maximal sets of zones no two of which conflict (the room's
+zones in any plan are such a set: family ``separation``). Putting
+lambda[w] (1 - sum_r x[w, r]) = 0 and nu[r, k] (sum_w d[w, k] x[w, r] / C[r, k] - open[r])
+<= 0 into the objective and dropping "exactly one room" and the other resources'
+capacities leaves one problem per room: open it at G'[r], choose its zones, and take
+the workloads whose price exceeds their cost within one capacity. x is fractional
+(the fractional knapsack, solved greedily by profit per unit of weight), so V[r] is at
+most the room's true best and L is a valid bound; site rules, suites, upgrades, the
+room and move limits are dropped, which only lowers it. The best L is at least the
+strong LP relaxation (x[w, r] <= open[r] and every capacity) of this relaxed problem,
+and above it where zones conflict (a room open for one zone serves none of the
+other): CP-SAT's root LP on a small estate, computed here in seconds where CP-SAT
+needs minutes to solve the LP of 100,000 options or more.
 
-lambda is improved by subgradient steps (Polyak's rule towards the best plan known,
-the step halved when the bound stalls for 30 steps), from lambda[w] = w's cheapest
-option (measured on Holmberg p30 and OR-Library capa-c: this start converges as
-fast as the transportation bound's prices and needs no tuning). The bound is
-computed in floating point less a margin of 1e-9 of the magnitudes summed (far
-above the rounding error of the sums), then rounded up: every plan costs a whole
-number of units.
+(lambda, nu) climb by averaged subgradient steps (the direction half the new
+subgradient, half the last direction; Polyak's step towards the best plan known,
+halved when the bound stalls for 30 steps; nu projected onto nu >= 0), from
+lambda[w] = w's cheapest option and nu = 0. Measured (docs/benchmarks.md section
+10): plain subgradient steps stall below the LP on generated estates, averaged ones
+reach it; on Holmberg and OR-Library sets both converge alike. The bound is computed
+in floating point less a margin of 1e-9 of the magnitudes summed (far above the
+rounding error of the sums), then rounded up: every plan costs a whole number of
+units.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, replace
+from itertools import combinations
 
 import numpy as np
 
@@ -44,6 +53,11 @@ from planner.solver.results import Outcome, Status
 
 STALL = 30
 """Steps without a better bound before the step size is halved."""
+AVERAGE = 0.5
+"""Weight of the new subgradient in the direction (the rest is the last direction)."""
+MAX_ZONE_SETS = 64
+"""Most sets of compatible zones kept apart per room; above it every zone shares one
+set (weaker, still valid)."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +69,7 @@ class Bound:
 
 
 def lagrangian_bound(
-    p: Problem, *, time_limit_s: float = 5.0, target: int | None = None, max_steps: int = 1500
+    p: Problem, *, time_limit_s: float = 5.0, target: int | None = None, max_steps: int = 3000
 ) -> Bound | None:
     """The bound above for the room layer of ``p`` (desks ignored) after at most
     ``max_steps`` steps or ``time_limit_s`` seconds; ``target``: the cost (units) of a
@@ -65,32 +79,58 @@ def lagrangian_bound(
     if not p.workloads or any(not wl.options for wl in p.workloads):
         return None
     data = _Options(p)
-    lam = data.cheapest()
+    lam, nu = data.cheapest(), data.no_nu()
     best = -math.inf
-    best_lam = lam
+    best_at = (lam, nu)
     theta, stall, steps = 1.0, 0, 0
+    direction: tuple[np.ndarray, np.ndarray] | None = None
     while steps < max_steps and time.monotonic() - start < time_limit_s:
         steps += 1
-        value, used = data.evaluate(lam)
+        value, used, over = data.evaluate(lam, nu)
         if steps == 1 or value > best + 1e-9 * abs(best):
-            best, best_lam, stall = value, lam, 0
+            best, best_at, stall = value, (lam, nu), 0
         else:
             stall += 1
             if stall >= STALL:
                 theta, stall = max(theta / 2, 1e-6), 0
-        g = 1.0 - used
-        norm = float(g @ g)
+        g_lam, g_nu = 1.0 - used, over
+        if direction is not None:
+            g_lam = AVERAGE * g_lam + (1 - AVERAGE) * direction[0]
+            g_nu = AVERAGE * g_nu + (1 - AVERAGE) * direction[1]
+        direction = (g_lam, g_nu)
+        g_nu = np.where((nu <= 0) & (g_nu < 0), 0.0, g_nu)  # nu stays >= 0
+        norm = float(g_lam @ g_lam) + float((g_nu * g_nu).sum())
         if norm < 1e-12:
-            break  # every workload in exactly one room: the relaxation's plan is whole
+            break  # every workload in exactly one room within every capacity: whole
         goal = target if target is not None and target > value else value * 1.02 + 1.0
-        lam = lam + theta * (goal - value) / norm * g
-    value, _ = data.evaluate(best_lam)
-    margin = 1e-9 * data.magnitude(best_lam)
+        step = theta * (goal - value) / norm
+        lam = lam + step * g_lam
+        nu = np.maximum(0.0, nu + step * g_nu)
+    value, _, _ = data.evaluate(*best_at)
+    margin = 1e-9 * data.magnitude(*best_at)
     return Bound(math.ceil(value - margin), steps, time.monotonic() - start)
 
 
+def zone_sets(p: Problem) -> list[frozenset[int]]:
+    """The maximal sets of the problem's zones no two of which conflict (one set of
+    every zone when more than :data:`MAX_ZONE_SETS` or more than 12 zones)."""
+    every = frozenset(range(len(p.zones)))
+    if not p.conflicts or len(p.zones) > 12:
+        return [every]
+    compatible = [
+        frozenset(s)
+        for n in range(len(p.zones), 0, -1)
+        for s in combinations(range(len(p.zones)), n)
+        if not any((a, b) in p.conflicts for a, b in combinations(s, 2))
+    ]
+    maximal = [s for s in compatible if not any(s < t for t in compatible)]
+    return maximal if len(maximal) <= MAX_ZONE_SETS else [every]
+
+
 class _Options:
-    """The (workload, room) options as arrays, each room's knapsack resource chosen."""
+    """The (workload, room) options as arrays: each room's knapsack resource k(r), the
+    other resources it may run out of (relaxed with nu), and a copy of each option for
+    every set of compatible zones that holds its workload's zone."""
 
     def __init__(self, p: Problem) -> None:
         rooms = p.rooms
@@ -109,18 +149,34 @@ class _Options:
         self.orr = np.array(orr, dtype=np.int64)
         self.oc = np.array(oc, dtype=np.float64)
         demand = np.array(od, dtype=np.float64).reshape(len(ow), n_res)
-        # k(r): the resource the room's admissible workloads fill most (any one is valid).
         cap = np.array([room.capacity for room in rooms], dtype=np.float64).reshape(self.n_r, n_res)
         self.weight = np.zeros(len(ow))
         self.cap = np.full(self.n_r, np.inf)
+        self.other = np.zeros((self.n_r, n_res), dtype=bool)
+        self.scaled = np.zeros((len(ow), n_res))
         if n_res:
             load = np.zeros((self.n_r, n_res))
             np.add.at(load, self.orr, demand)
             fill = np.where(cap > 0, load / np.maximum(cap, 1e-300), np.where(load > 0, np.inf, 0))
             k = np.argmax(fill, axis=1)
-            binding = fill[np.arange(self.n_r), k] > 1.0
-            self.cap = np.where(binding, cap[np.arange(self.n_r), k], np.inf)
+            rows = np.arange(self.n_r)
+            binding = fill[rows, k] > 1.0
+            self.cap = np.where(binding, cap[rows, k], np.inf)
             self.weight = np.where(binding[self.orr], demand[np.arange(len(ow)), k[self.orr]], 0.0)
+            # The other resources the room's workloads could overfill (a zero capacity
+            # is left to the options: no workload with demand there is admitted).
+            self.other = (fill > 1.0) & (cap > 0)
+            self.other[rows, k] = False
+            share = demand / np.maximum(cap[self.orr], 1e-300)
+            self.scaled = np.where(self.other[self.orr], share, 0.0)
+        sets = zone_sets(p)
+        zone = np.array([wl.zone for wl in p.workloads], dtype=np.int64)[self.ow]
+        copies = [np.nonzero(np.isin(zone, sorted(s)))[0] for s in sets]
+        self.n_sets = len(sets)
+        self.copy_of = np.concatenate(copies)
+        self.copy_room = np.concatenate(
+            [self.orr[c] * self.n_sets + i for i, c in enumerate(copies)]
+        )
         self.gain = np.array([room.cost_open - room.cost_closed for room in rooms], dtype=float)
         self.must_open = np.array([room.must_open for room in rooms], dtype=bool)
         self.must_close = np.array([room.must_close for room in rooms], dtype=bool)
@@ -131,38 +187,56 @@ class _Options:
         np.minimum.at(lam, self.ow, self.oc)
         return lam
 
-    def evaluate(self, lam: np.ndarray) -> tuple[float, np.ndarray]:
-        """L(lambda), and for each workload the rooms' (fractional) take of it in the
-        rooms the relaxation opens."""
-        profit = lam[self.ow] - self.oc
-        idx = np.nonzero(profit > 0)[0]
-        room = self.orr[idx]
-        weight = self.weight[idx]
-        gain = profit[idx]
+    def no_nu(self) -> np.ndarray:
+        return np.zeros(self.other.shape)
+
+    def evaluate(self, lam: np.ndarray, nu: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        """L(lambda, nu); each workload's (fractional) take in the rooms the relaxation
+        opens; for each room and relaxed resource, its take's share of the capacity
+        less open[r] (the subgradient of nu)."""
+        price = (nu[self.orr] * self.scaled).sum(axis=1)
+        profit = (lam[self.ow] - self.oc - price)[self.copy_of]
+        pick = np.nonzero(profit > 0)[0]
+        option = self.copy_of[pick]
+        room = self.copy_room[pick]
+        weight = self.weight[option]
+        gain = profit[pick]
         with np.errstate(divide="ignore"):
             ratio = np.where(weight > 0, gain / np.where(weight > 0, weight, 1), np.inf)
         order = np.lexsort((-ratio, room))
-        room, weight, gain, idx = room[order], weight[order], gain[order], idx[order]
+        room, weight, gain, option = room[order], weight[order], gain[order], option[order]
         cum = np.cumsum(weight)
         starts = np.searchsorted(room, room, side="left")
         before = cum - weight - np.where(starts > 0, cum[starts - 1], 0.0)
-        cap = self.cap[room]
+        cap = self.cap[room // self.n_sets]
         with np.errstate(divide="ignore", invalid="ignore"):
             take = np.where(
                 weight > 0, np.clip((cap - before) / np.where(weight > 0, weight, 1), 0, 1), 1.0
             )
         take = np.where(np.isinf(cap), 1.0, take)
-        best = np.bincount(room, weights=gain * take, minlength=self.n_r)
-        value_open = self.gain - best
+        by_set = np.bincount(room, weights=gain * take, minlength=self.n_r * self.n_sets)
+        by_set = by_set.reshape(self.n_r, self.n_sets)
+        chosen = np.argmax(by_set, axis=1)
+        best = by_set[np.arange(self.n_r), chosen]
+        value_open = self.gain - (nu * self.other).sum(axis=1) - best
         is_open = (self.must_open | (value_open < 0)) & ~self.must_close
         total = self.closed_cost + float(lam.sum()) + float(value_open[is_open].sum())
-        used = np.bincount(self.ow[idx], weights=take * is_open[room], minlength=self.n_w)
-        return total, used
+        active = np.zeros(self.n_r * self.n_sets, dtype=bool)
+        active[(np.arange(self.n_r) * self.n_sets + chosen)[is_open]] = True
+        took = take * active[room]
+        used = np.bincount(self.ow[option], weights=took, minlength=self.n_w)
+        over = np.zeros(self.other.shape)
+        np.add.at(over, self.orr[option], self.scaled[option] * took[:, None])
+        over = (over - is_open[:, None]) * self.other
+        return total, used, over
 
-    def magnitude(self, lam: np.ndarray) -> float:
+    def magnitude(self, lam: np.ndarray, nu: np.ndarray) -> float:
         """A scale of the floating-point sums in L (for the rounding margin)."""
-        return float(np.abs(lam).sum() + np.abs(self.gain).sum() + self.closed_cost) + float(
-            np.abs(self.oc).sum()
+        price = (nu[self.orr] * self.scaled).sum(axis=1)
+        return (
+            float(np.abs(lam).sum() + np.abs(self.gain).sum() + self.closed_cost)
+            + float(np.abs(self.oc).sum() + price.sum())
+            + float((nu * self.other).sum())
         )
 
 
@@ -196,17 +270,17 @@ def relaxed_bound(
     return None if rooms is None else rooms.units + desks
 
 
-SECONDS_PER_OPTION_STEP = 2e-7
-"""About the time of one step per (workload, room) option (measured: 26 ms a step on
-the 157,006 options of 150 generated councils, 3 ms on the 100,000 of capa, most of
-whose options are never profitable)."""
+SECONDS_PER_OPTION_STEP = 2.3e-7
+"""About the time of one step per (workload, room) option (measured: 29 ms a step on
+the 157,006 options of 150 generated councils, 7 ms on the 44,227 of 50, 6 ms on the
+100,000 of capa, most of whose options are never profitable)."""
 
 
 def deterministic_steps(p: Problem, time_limit_s: float) -> int:
     """Steps that take about ``time_limit_s`` on ``p``, counted from its size alone (one
-    worker: the same problem and limit always get the same steps), 10 to 1,500."""
+    worker: the same problem and limit always get the same steps), 10 to 3,000."""
     options = max(1, sum(len(wl.options) for wl in p.workloads))
-    return max(10, min(1500, int(time_limit_s / (SECONDS_PER_OPTION_STEP * options))))
+    return max(10, min(3000, int(time_limit_s / (SECONDS_PER_OPTION_STEP * options))))
 
 
 def with_relaxed_bound(
