@@ -29,14 +29,15 @@ other): CP-SAT's root LP on a small estate, computed here in seconds where CP-SA
 needs minutes to solve the LP of 100,000 options or more.
 
 (lambda, nu) climb by averaged subgradient steps (the direction half the new
-subgradient, half the last direction; Polyak's step towards the best plan known,
-halved when the bound stalls for 30 steps; nu projected onto nu >= 0), from
-lambda[w] = w's cheapest option and nu = 0. Measured (docs/benchmarks.md section
-10): plain subgradient steps stall below the LP on generated estates, averaged ones
-reach it; on Holmberg and OR-Library sets both converge alike. The bound is computed
-in floating point less a margin of 1e-9 of the magnitudes summed (far above the
-rounding error of the sums), then rounded up: every plan costs a whole number of
-units.
+subgradient, half the last one; nu projected onto nu >= 0): Polyak's step towards
+the best plan known (2% above the best bound when none is), halved when the bound
+stalls for 30 steps and then taken from the best point found (far from it, the
+steps are long again), from lambda[w] = w's cheapest option and nu = 0. Measured
+(docs/benchmarks.md section 10): plain steps stall below the LP on generated
+estates, averaged ones reach it; on Holmberg and OR-Library sets both converge
+alike. The bound is computed in floating point less a margin of 1e-9 of the
+magnitudes summed (far above the rounding error of the sums), then rounded up:
+every plan costs a whole number of units.
 """
 
 from __future__ import annotations
@@ -92,7 +93,12 @@ def lagrangian_bound(
         else:
             stall += 1
             if stall >= STALL:
+                # Shorter steps from the best point so far (not from wherever the long
+                # ones led: far from it, the next steps are long again).
                 theta, stall = max(theta / 2, 1e-6), 0
+                lam, nu = best_at
+                value, used, over = data.evaluate(lam, nu)
+                direction = None
         g_lam, g_nu = 1.0 - used, over
         if direction is not None:
             g_lam = AVERAGE * g_lam + (1 - AVERAGE) * direction[0]
@@ -102,7 +108,7 @@ def lagrangian_bound(
         norm = float(g_lam @ g_lam) + float((g_nu * g_nu).sum())
         if norm < 1e-12:
             break  # every workload in exactly one room within every capacity: whole
-        goal = target if target is not None and target > value else value * 1.02 + 1.0
+        goal = target if target is not None and target > best else best * 1.02 + 1.0
         step = theta * (goal - value) / norm
         lam = lam + step * g_lam
         nu = np.maximum(0.0, nu + step * g_nu)
