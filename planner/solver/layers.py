@@ -8,10 +8,12 @@ today's checked estate improved block by block (:mod:`planner.solver.blocks`).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
 
+from planner.solver import desk_search
 from planner.solver.blocks import cost_terms, improve
 from planner.solver.build import build, replace_hint
 from planner.solver.families.desk_bound import staffing
@@ -92,12 +94,18 @@ def solve_layers(
     desk_plan = check_hint(desk_model)
     flow = staffing(desks)
     if flow is not None and flow[1] is not None:
-        replace_hint(desk_model, _desk_solution(desks, flow[1]))
+        # The flow rounded, then packed better by the desk search; CP-SAT checks it.
+        packed = desk_search.improve(
+            desks, flow[1], time_limit_s=total * share / 4 if options.workers > 1 else math.inf
+        )
+        replace_hint(desk_model, _desk_solution(desks, packed))
         rounded = check_hint(desk_model)
         if rounded is not None and (
             desk_plan is None or (rounded.objective or 0) < (desk_plan.objective or 0)
         ):
             desk_plan = rounded
+        if desk_plan is not None and desk_plan.solution is not None:
+            replace_hint(desk_model, desk_plan.solution)
     d = solve_model(
         desks,
         replace(options, time_limit_s=total * share),

@@ -1,0 +1,177 @@
+"""The desk layer's local search (planner/solver/desk_search.py).
+
+Known answers: a hand-worked pair of half-full desks, where only emptying one
+saves its fixed cost (every single move costs more), and small desk layers whose
+optimum is found by enumerating every assignment. Properties on random and
+generated desk layers: the result is legal (each organisation at a desk it may
+use, within seats and the desk limit; CP-SAT's whole model accepts it), never
+dearer than the start, and never below the optimum.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import replace
+
+import pytest
+from helpers.bruteforce import random_case
+
+from planner.generate import generate
+from planner.solver import Desk, Organisation, Problem, SolveOptions, Status, solve
+from planner.solver.build import build, replace_hint
+from planner.solver.desk_search import improve
+from planner.solver.families.desk_bound import staffing
+from planner.solver.layers import _desk_solution
+from planner.solver.search import check_hint
+from planner.target.translate import build_problem
+
+
+def desk_cost(p: Problem, desk_of: list[int]) -> int | None:
+    """The desks' cost of a plan (None when it breaks a rule), counted here by hand."""
+    total = 0
+    for d, desk in enumerate(p.desks):
+        orgs = [o for o, at in enumerate(desk_of) if at == d]
+        if not orgs:
+            total += desk.cost_closed
+            continue
+        load = sum(p.organisations[o].tickets for o in orgs)
+        staff = -(-load // desk.tickets_per_fte) if desk.tickets_per_fte > 0 else 0
+        if staff > desk.seats or (desk.tickets_per_fte <= 0 and load > 0):
+            return None
+        if any(d not in p.organisations[o].options for o in orgs):
+            return None
+        total += desk.cost_open + desk.cost_per_fte * staff
+    if p.max_desks is not None:
+        counted = {d for d in desk_of if p.desks[d].counts_to_limit}
+        if len(counted) > p.max_desks:
+            return None
+    return total
+
+
+def desks_only(p: Problem) -> Problem:
+    return replace(
+        p,
+        rooms=(),
+        workloads=(),
+        upgrades=(),
+        site_rules=(),
+        at_most_one=(),
+        max_rooms=None,
+        move_budget=None,
+        cost_offset=0.0,
+    )
+
+
+def half_full() -> Problem:
+    """Desks A and B: 4 seats of 10 tickets each, 100 to open, 10 an FTE. Two
+    organisations of 15 tickets, one at each: 2 x (100 + 2 x 10) = 240. Both at A:
+    100 + 3 x 10 = 130 (B closed at 0). Moving either alone changes nothing (B stays
+    open): only emptying B finds 130."""
+    return Problem(
+        name="half full",
+        resources=(),
+        resource_scale=(),
+        sites=(),
+        rooms=(),
+        workloads=(),
+        desks=(Desk("A", 4, 10, 100, 10), Desk("B", 4, 10, 100, 10)),
+        organisations=(Organisation("x", 15, (0, 1)), Organisation("y", 15, (0, 1))),
+    )
+
+
+def test_emptying_a_desk_saves_what_no_single_move_does() -> None:
+    p = half_full()
+    assert desk_cost(p, [0, 1]) == 240
+    better = improve(p, [0, 1])
+    assert desk_cost(p, better) == 130
+
+
+def random_desks(seed: int) -> Problem:
+    rng = random.Random(seed)
+    desks = tuple(
+        Desk(
+            f"d{d}",
+            seats=rng.randint(1, 4),
+            tickets_per_fte=rng.choice([5, 10, 20]),
+            cost_open=rng.randint(0, 200),
+            cost_per_fte=rng.randint(5, 60),
+            cost_closed=rng.randint(0, 30),
+        )
+        for d in range(rng.randint(2, 4))
+    )
+    orgs = tuple(
+        Organisation(
+            f"o{o}",
+            rng.randint(0, 25),
+            tuple(sorted(rng.sample(range(len(desks)), rng.randint(1, len(desks))))),
+        )
+        for o in range(rng.randint(2, 6))
+    )
+    max_desks = rng.choice([None, None, 2])
+    return Problem(
+        name=f"desks {seed}",
+        resources=(),
+        resource_scale=(),
+        sites=(),
+        rooms=(),
+        workloads=(),
+        desks=desks,
+        organisations=orgs,
+        max_desks=max_desks,
+    )
+
+
+def test_small_desk_layers_against_enumeration() -> None:
+    reached = checked = 0
+    for seed in range(300):
+        p = random_desks(seed)
+        plans = [
+            (cost, list(plan))
+            for plan in itertools.product(*(org.options for org in p.organisations))
+            if (cost := desk_cost(p, list(plan))) is not None
+        ]
+        if not plans:
+            continue
+        optimum = min(cost for cost, _ in plans)
+        for start_cost, start in plans[:: max(1, len(plans) // 5)]:
+            found = desk_cost(p, improve(p, start))
+            assert found is not None, (p.name, start)
+            assert optimum <= found <= start_cost
+            reached += found == optimum
+            checked += 1
+    assert checked > 500
+    assert reached > checked * 0.7  # a local search: mostly, not always, the optimum
+
+
+@pytest.mark.parametrize("source", ["random", "generated"])
+def test_packed_plans_are_legal_and_no_dearer(source: str) -> None:
+    if source == "random":
+        problems = [build_problem(random_case(seed).inventory).problem for seed in range(40)]
+    else:
+        problems = [build_problem(generate(councils, 0)).problem for councils in (5, 20)]
+    improved = 0
+    for full in problems:
+        p = desks_only(full)
+        flow = staffing(p)
+        if not p.desks or flow is None or flow[1] is None:
+            continue
+        start = flow[1]
+        start_cost = desk_cost(p, start)
+        if start_cost is None:
+            continue
+        packed = improve(p, start)
+        cost = desk_cost(p, packed)
+        assert cost is not None
+        assert cost <= start_cost
+        improved += cost < start_cost
+        model = build(p)
+        replace_hint(model, _desk_solution(p, packed))
+        checked = check_hint(model)
+        assert checked is not None, p.name
+        assert checked.objective == pytest.approx(p.objective_money(cost))
+        best = solve(p, SolveOptions(time_limit_s=10, workers=1))
+        if best.status is Status.OPTIMAL:
+            assert best.objective is not None
+            assert best.objective <= checked.objective + 1e-6
+    assert improved > 0
