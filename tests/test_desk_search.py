@@ -16,13 +16,14 @@ from dataclasses import replace
 
 import pytest
 from helpers.bruteforce import random_case
+from helpers.desk_layers import desks_only, random_desk_layer
 
 from planner.generate import generate
 from planner.solver import Desk, Organisation, Problem, SolveOptions, Status, solve
 from planner.solver.build import build, replace_hint
 from planner.solver.desk_search import improve
 from planner.solver.families.desk_bound import staffing
-from planner.solver.layers import _desk_solution
+from planner.solver.layers import _desk_solution, desk_layer
 from planner.solver.search import check_hint
 from planner.target.translate import build_problem
 
@@ -49,34 +50,14 @@ def desk_cost(p: Problem, desk_of: list[int]) -> int | None:
     return total
 
 
-def desks_only(p: Problem) -> Problem:
-    return replace(
-        p,
-        rooms=(),
-        workloads=(),
-        upgrades=(),
-        site_rules=(),
-        at_most_one=(),
-        max_rooms=None,
-        move_budget=None,
-        cost_offset=0.0,
-    )
-
-
 def half_full() -> Problem:
     """Desks A and B: 4 seats of 10 tickets each, 100 to open, 10 an FTE. Two
     organisations of 15 tickets, one at each: 2 x (100 + 2 x 10) = 240. Both at A:
     100 + 3 x 10 = 130 (B closed at 0). Moving either alone changes nothing (B stays
     open): only emptying B finds 130."""
-    return Problem(
-        name="half full",
-        resources=(),
-        resource_scale=(),
-        sites=(),
-        rooms=(),
-        workloads=(),
-        desks=(Desk("A", 4, 10, 100, 10), Desk("B", 4, 10, 100, 10)),
-        organisations=(Organisation("x", 15, (0, 1)), Organisation("y", 15, (0, 1))),
+    return desks_only(
+        [Desk("A", 4, 10, 100, 10), Desk("B", 4, 10, 100, 10)],
+        [Organisation("x", 15, (0, 1)), Organisation("y", 15, (0, 1))],
     )
 
 
@@ -88,43 +69,15 @@ def test_emptying_a_desk_saves_what_no_single_move_does() -> None:
 
 
 def random_desks(seed: int) -> Problem:
+    """A random desk layer (tests/helpers/desk_layers.py), a third with a limit of two
+    desks."""
     rng = random.Random(seed)
-    desks = tuple(
-        Desk(
-            f"d{d}",
-            seats=rng.randint(1, 4),
-            tickets_per_fte=rng.choice([5, 10, 20]),
-            cost_open=rng.randint(0, 200),
-            cost_per_fte=rng.randint(5, 60),
-            cost_closed=rng.randint(0, 30),
-        )
-        for d in range(rng.randint(2, 4))
-    )
-    orgs = tuple(
-        Organisation(
-            f"o{o}",
-            rng.randint(0, 25),
-            tuple(sorted(rng.sample(range(len(desks)), rng.randint(1, len(desks))))),
-        )
-        for o in range(rng.randint(2, 6))
-    )
-    max_desks = rng.choice([None, None, 2])
-    return Problem(
-        name=f"desks {seed}",
-        resources=(),
-        resource_scale=(),
-        sites=(),
-        rooms=(),
-        workloads=(),
-        desks=desks,
-        organisations=orgs,
-        max_desks=max_desks,
-    )
+    return replace(random_desk_layer(rng), max_desks=rng.choice([None, None, 2]))
 
 
 def test_small_desk_layers_against_enumeration() -> None:
     reached = checked = 0
-    for seed in range(300):
+    for seed in range(600):
         p = random_desks(seed)
         plans = [
             (cost, list(plan))
@@ -152,7 +105,7 @@ def test_packed_plans_are_legal_and_no_dearer(source: str) -> None:
         problems = [build_problem(generate(councils, 0)).problem for councils in (5, 20)]
     improved = 0
     for full in problems:
-        p = desks_only(full)
+        p = desk_layer(full)
         flow = staffing(p)
         if not p.desks or flow is None or flow[1] is None:
             continue

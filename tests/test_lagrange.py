@@ -30,6 +30,7 @@ from planner.bench.sscflp import read_instance, references_for, to_problem
 from planner.generate import generate
 from planner.solver import Problem, Room, SolveOptions, Status, Workload, solve
 from planner.solver.lagrange import lagrangian_bound, relaxed_bound, with_relaxed_bound
+from planner.solver.layers import room_layer
 from planner.solver.results import Outcome, Solution
 from planner.target.translate import build_problem
 
@@ -110,10 +111,6 @@ def strong_lp(p: Problem) -> float:
     return objective.Value() + constant
 
 
-def rooms_only(p: Problem) -> Problem:
-    return replace(p, desks=(), organisations=(), max_desks=None, cost_offset=0.0)
-
-
 def test_two_rooms_bound_reaches_the_strong_lp() -> None:
     p = two_rooms()
     assert strong_lp(p) == pytest.approx(128.0)
@@ -151,7 +148,7 @@ def test_every_resource_counts_on_generated_estates(councils: int) -> None:
     """Seed 1 of 3 and 6 councils: racks and power each bind somewhere, so the strong LP
     with both is above either alone; the bound reaches it (nu prices the resource that
     is not the room's knapsack), and more where zones conflict."""
-    p = rooms_only(build_problem(generate(councils, 1)).problem)
+    p = room_layer(build_problem(generate(councils, 1)).problem)
     lp = strong_lp(p)
     assert all(strong_lp(one_resource(p, k)) < lp for k in range(2))
     found = lagrangian_bound(p, time_limit_s=30, max_steps=3000)
@@ -181,7 +178,7 @@ def test_bound_never_exceeds_the_proven_optimum_of_random_and_generated_estates(
     ] + [build_problem(generate(1, seed)).problem for seed in range(3)]
     for full in problems:
         out = solve(full, SolveOptions(time_limit_s=20, workers=1))
-        rooms = rooms_only(full)
+        rooms = room_layer(full)
         room_out = solve(rooms, SolveOptions(time_limit_s=20, workers=1))
         if out.status is Status.INFEASIBLE or room_out.status is Status.INFEASIBLE:
             continue

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from helpers.bruteforce import brute_force, random_case
+from helpers.desk_layers import desks_only, random_desk_layer
 from test_bruteforce import compare_target
 
 import planner.optimise
@@ -36,6 +37,7 @@ from planner.optimise import OptimiseOptions, optimise
 from planner.solver import Solution, SolveOptions, Status, blocks, solve
 from planner.solver.build import build, replace_hint
 from planner.solver.families.desk_bound import staffing_bound
+from planner.solver.layers import room_layer
 from planner.solver.problem import Desk, Organisation, Problem
 from planner.solver.room_bound import transport_bound
 from planner.solver.search import check_hint
@@ -61,10 +63,6 @@ def test_layers_and_blocks_match_bruteforce(chunk: int, small_blocks: None) -> N
     assert not problems, "\n".join(problems)
 
 
-def rooms_only(p: Problem) -> Problem:
-    return replace(p, desks=(), organisations=(), max_desks=None)
-
-
 def assert_legal(p: Problem, found: blocks.SearchResult) -> None:
     """The search's plan satisfies the whole model and costs what it says."""
     assert found.incumbent is not None
@@ -78,7 +76,7 @@ def assert_legal(p: Problem, found: blocks.SearchResult) -> None:
 
 @pytest.mark.parametrize("seed", range(4))
 def test_block_search_plans_are_legal(seed: int, small_blocks: None) -> None:
-    p = rooms_only(build_problem(generate(2, seed)).problem)
+    p = room_layer(build_problem(generate(2, seed)).problem)
     assert p.site_rules, "the estate should have dependencies and replicas across blocks"
     start = build(p)
     today = check_hint(start)
@@ -92,7 +90,7 @@ def test_block_search_plans_are_legal(seed: int, small_blocks: None) -> None:
 
 
 def test_block_search_respects_the_move_budget(small_blocks: None) -> None:
-    p = rooms_only(build_problem(generate(2, 7)).problem)
+    p = room_layer(build_problem(generate(2, 7)).problem)
     unlimited = blocks.improve(p, budget_s=3.0, workers=1, seed=0)
     assert unlimited.incumbent is not None
     moved = [
@@ -114,7 +112,7 @@ def test_block_search_respects_the_move_budget(small_blocks: None) -> None:
 
 
 def test_block_search_repeats_with_one_worker(small_blocks: None) -> None:
-    p = rooms_only(build_problem(generate(2, 3)).problem)
+    p = room_layer(build_problem(generate(2, 3)).problem)
     runs = [blocks.improve(p, budget_s=2.0, workers=1, seed=5) for _ in range(2)]
     assert runs[0].incumbent is not None
     assert runs[1].incumbent is not None
@@ -123,7 +121,7 @@ def test_block_search_repeats_with_one_worker(small_blocks: None) -> None:
 
 
 def test_block_search_steps_aside_for_a_room_limit() -> None:
-    p = rooms_only(build_problem(generate(1, 0)).problem)
+    p = room_layer(build_problem(generate(1, 0)).problem)
     assert (
         blocks.improve(replace(p, max_rooms=3), budget_s=1.0, workers=1, seed=0).incumbent is None
     )
@@ -145,41 +143,6 @@ def test_optimise_through_the_large_estate_path_is_checked(
 
 
 # --------------------------------------------------------------------------- desk bound
-
-
-def random_desk_layer(rng: random.Random) -> Problem:
-    desks = []
-    for d in range(rng.randint(1, 4)):
-        tpf = rng.randint(2, 9)
-        desks.append(
-            Desk(
-                id=f"d{d}",
-                seats=rng.randint(1, 6),
-                tickets_per_fte=tpf,
-                cost_open=rng.randint(0, 400),
-                cost_per_fte=rng.randint(10, 200),
-                cost_closed=rng.randint(0, 300),
-            )
-        )
-    orgs = []
-    for o in range(rng.randint(1, 5)):
-        options = tuple(sorted(rng.sample(range(len(desks)), rng.randint(1, len(desks)))))
-        orgs.append(Organisation(id=f"o{o}", tickets=rng.randint(0, 25), options=options))
-    return desks_only(desks, orgs)
-
-
-def desks_only(desks: list[Desk], orgs: list[Organisation]) -> Problem:
-    """A problem with desks and organisations and nothing else."""
-    return Problem(
-        name="desks",
-        resources=(),
-        resource_scale=(),
-        sites=(),
-        rooms=(),
-        workloads=(),
-        desks=tuple(desks),
-        organisations=tuple(orgs),
-    )
 
 
 def test_staffing_bound_is_below_every_optimum_and_keeps_it() -> None:
@@ -221,7 +184,7 @@ def test_transport_bound_is_below_the_room_layers_optimum() -> None:
         build_problem(random_case(seed).inventory).problem for seed in range(2000, 2150)
     ] + [build_problem(generate(1, seed)).problem for seed in range(3)]
     for full in problems:
-        p = rooms_only(full)
+        p = room_layer(full)
         out = solve(p, SolveOptions(time_limit_s=20, workers=1))
         bound = transport_bound(p)
         if out.status is Status.INFEASIBLE:
@@ -241,7 +204,7 @@ def test_rooms_path_on_the_clock_returns_a_legal_plan_with_a_valid_bound(
     """With two workers the room path counts its time from the start; with too little
     left it skips the whole model (0.5 s) and still returns a legal plan with a bound
     below the proven optimum."""
-    p = rooms_only(build_problem(generate(2, 3)).problem)
+    p = room_layer(build_problem(generate(2, 3)).problem)
     options = SolveOptions(time_limit_s=limit, workers=2, neighbourhood_above=0)
     out = solve(p, options)
     assert out.status in (Status.FEASIBLE, Status.OPTIMAL)

@@ -31,6 +31,34 @@ def is_big(problem: Problem, options: SolveOptions) -> bool:
     return above is not None and sum(len(wl.options) for wl in problem.workloads) > above
 
 
+def desk_layer(problem: Problem) -> Problem:
+    """The desks and organisations of ``problem`` alone (no rooms, no offset)."""
+    return replace(
+        problem,
+        name=problem.name + " (desks)",
+        rooms=(),
+        workloads=(),
+        upgrades=(),
+        site_rules=(),
+        at_most_one=(),
+        max_rooms=None,
+        move_budget=None,
+        cost_offset=0.0,
+    )
+
+
+def room_layer(problem: Problem) -> Problem:
+    """The rooms and workloads of ``problem`` alone (no desks, no offset)."""
+    return replace(
+        problem,
+        name=problem.name + " (rooms)",
+        desks=(),
+        organisations=(),
+        max_desks=None,
+        cost_offset=0.0,
+    )
+
+
 def solve_layers(
     problem: Problem,
     options: SolveOptions,
@@ -46,26 +74,7 @@ def solve_layers(
     variables (between 20% and 50%); the rooms get what is left."""
     start = time.monotonic()
     offset = problem.cost_offset
-    desks = replace(
-        problem,
-        name=problem.name + " (desks)",
-        rooms=(),
-        workloads=(),
-        upgrades=(),
-        site_rules=(),
-        at_most_one=(),
-        max_rooms=None,
-        move_budget=None,
-        cost_offset=0.0,
-    )
-    rooms = replace(
-        problem,
-        name=problem.name + " (rooms)",
-        desks=(),
-        organisations=(),
-        max_desks=None,
-        cost_offset=0.0,
-    )
+    desks, rooms = desk_layer(problem), room_layer(problem)
     desk_vars = sum(len(o.options) for o in problem.organisations)
     room_vars = sum(len(wl.options) for wl in problem.workloads)
     share = min(0.5, max(0.2, desk_vars / max(1, desk_vars + room_vars)))
