@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import pytest
 from helpers.bruteforce import random_case
-from helpers.desk_layers import desks_only, random_desk_layer
+from helpers.desk_layers import desk_cost, desks_only, random_desk_layer
 
 from planner.generate import generate
 from planner.solver import Desk, Organisation, Problem, SolveOptions, Status, solve
@@ -26,28 +26,6 @@ from planner.solver.families.desk_bound import staffing
 from planner.solver.layers import _desk_solution, desk_layer
 from planner.solver.search import check_hint
 from planner.target.translate import build_problem
-
-
-def desk_cost(p: Problem, desk_of: list[int]) -> int | None:
-    """The desks' cost of a plan (None when it breaks a rule), counted here by hand."""
-    total = 0
-    for d, desk in enumerate(p.desks):
-        orgs = [o for o, at in enumerate(desk_of) if at == d]
-        if not orgs:
-            total += desk.cost_closed
-            continue
-        load = sum(p.organisations[o].tickets for o in orgs)
-        staff = -(-load // desk.tickets_per_fte) if desk.tickets_per_fte > 0 else 0
-        if staff > desk.seats or (desk.tickets_per_fte <= 0 and load > 0):
-            return None
-        if any(d not in p.organisations[o].options for o in orgs):
-            return None
-        total += desk.cost_open + desk.cost_per_fte * staff
-    if p.max_desks is not None:
-        counted = {d for d in desk_of if p.desks[d].counts_to_limit}
-        if len(counted) > p.max_desks:
-            return None
-    return total
 
 
 def half_full() -> Problem:

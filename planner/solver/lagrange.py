@@ -28,11 +28,8 @@ and above it where zones conflict (a room open for one zone serves none of the
 other): CP-SAT's root LP on a small estate, computed here in seconds where CP-SAT
 needs minutes to solve the LP of 100,000 options or more.
 
-(lambda, nu) climb by averaged subgradient steps (the direction half the new
-subgradient, half the last one; nu projected onto nu >= 0): Polyak's step towards
-the best plan known (2% above the best bound when none is), halved when the bound
-stalls for 30 steps and then taken from the best point found (far from it, the
-steps are long again), from lambda[w] = w's cheapest option and nu = 0. Measured
+(lambda, nu) climb by averaged subgradient steps (:mod:`planner.solver.subgradient`;
+nu projected onto nu >= 0) from lambda[w] = w's cheapest option and nu = 0. Measured
 (docs/benchmarks.md section 10): plain steps stall below the LP on generated
 estates, averaged ones reach it; on Holmberg and OR-Library sets both converge
 alike. The bound is computed in floating point less a margin of 1e-9 of the
@@ -44,29 +41,20 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from itertools import combinations
 
 import numpy as np
 
+from planner.solver.desk_lagrange import desk_bound
+from planner.solver.desk_lagrange import deterministic_steps as desk_steps
 from planner.solver.problem import Problem
 from planner.solver.results import Outcome, Status
+from planner.solver.subgradient import Bound, ascend
 
-STALL = 30
-"""Steps without a better bound before the step size is halved."""
-AVERAGE = 0.5
-"""Weight of the new subgradient in the direction (the rest is the last direction)."""
 MAX_ZONE_SETS = 64
 """Most sets of compatible zones kept apart per room; above it every zone shares one
 set (weaker, still valid)."""
-
-
-@dataclass(frozen=True)
-class Bound:
-    units: int
-    """The bound in cost units (every plan costs a whole number of units)."""
-    steps: int
-    seconds: float
 
 
 def lagrangian_bound(
@@ -80,41 +68,27 @@ def lagrangian_bound(
     if not p.workloads or any(not wl.options for wl in p.workloads):
         return None
     data = _Options(p)
-    lam, nu = data.cheapest(), data.no_nu()
-    best = -math.inf
-    best_at = (lam, nu)
-    theta, stall, steps = 1.0, 0, 0
-    direction: tuple[np.ndarray, np.ndarray] | None = None
-    while steps < max_steps and time.monotonic() - start < time_limit_s:
-        steps += 1
-        value, used, over = data.evaluate(lam, nu)
-        if steps == 1 or value > best + 1e-9 * abs(best):
-            best, best_at, stall = value, (lam, nu), 0
-        else:
-            stall += 1
-            if stall >= STALL:
-                # Shorter steps from the best point so far (not from wherever the long
-                # ones led: far from it, the next steps are long again).
-                theta, stall = max(theta / 2, 1e-6), 0
-                lam, nu = best_at
-                value, used, over = data.evaluate(lam, nu)
-                direction = None
-        g_lam, g_nu = 1.0 - used, over
-        if direction is not None:
-            g_lam = AVERAGE * g_lam + (1 - AVERAGE) * direction[0]
-            g_nu = AVERAGE * g_nu + (1 - AVERAGE) * direction[1]
-        direction = (g_lam, g_nu)
-        g_nu = np.where((nu <= 0) & (g_nu < 0), 0.0, g_nu)  # nu stays >= 0
-        norm = float(g_lam @ g_lam) + float((g_nu * g_nu).sum())
-        if norm < 1e-12:
-            break  # every workload in exactly one room within every capacity: whole
-        goal = target if target is not None and target > best else best * 1.02 + 1.0
-        step = theta * (goal - value) / norm
-        lam = lam + step * g_lam
-        nu = np.maximum(0.0, nu + step * g_nu)
-    value, _, _ = data.evaluate(*best_at)
-    margin = 1e-9 * data.magnitude(*best_at)
-    return Bound(math.ceil(value - margin), steps, time.monotonic() - start)
+    n_w = data.n_w
+    shape = data.other.shape
+
+    def evaluate(u: np.ndarray) -> tuple[float, np.ndarray]:
+        value, used, over = data.evaluate(u[:n_w], u[n_w:].reshape(shape))
+        return value, np.concatenate([1.0 - used, over.ravel()])
+
+    start_at = np.concatenate([data.cheapest(), data.no_nu().ravel()])
+    nonneg = np.arange(len(start_at)) >= n_w
+    climbed = ascend(
+        evaluate,
+        start_at,
+        nonneg,
+        target=None if target is None else float(target),
+        max_steps=max_steps,
+        time_limit_s=time_limit_s - (time.monotonic() - start),
+    )
+    lam, nu = climbed.point[:n_w], climbed.point[n_w:].reshape(shape)
+    value, _, _ = data.evaluate(lam, nu)
+    margin = 1e-9 * data.magnitude(lam, nu)
+    return Bound(math.ceil(value - margin), climbed.steps, time.monotonic() - start)
 
 
 def zone_sets(p: Problem) -> list[frozenset[int]]:
@@ -250,31 +224,40 @@ def relaxed_bound(
     p: Problem, *, time_limit_s: float, deterministic: bool, target_units: int | None = None
 ) -> int | None:
     """A lower bound (units, before ``cost_offset``) on the whole problem: the rooms'
-    Lagrangian bound plus the desks' flow bound (:mod:`planner.solver.families.desk_bound`);
-    the layers share no constraint, so the bounds add. ``target_units``: a plan's cost
-    (units), which steers the rooms' steps (its desks' part is taken off with the desks'
-    bound). ``deterministic``: a fixed number of steps instead of a time (one worker: the
-    same run gives the same bound). None when either layer has no bound."""
-    from planner.solver.families.desk_bound import staffing_bound
-
+    Lagrangian bound plus the desks' (:mod:`planner.solver.desk_lagrange`, with
+    :data:`DESK_SHARE` of the time); the layers share no constraint, so the bounds add.
+    ``target_units``: a plan's cost (units), which steers the rooms' steps (its desks'
+    part is taken off with the desks' bound). ``deterministic``: a fixed number of
+    steps instead of a time (one worker: the same run gives the same bound). None when
+    either layer has no bound."""
     desks = 0
+    desk_s = time_limit_s * DESK_SHARE if p.workloads else time_limit_s
     if p.desks:
-        found = staffing_bound(p)
+        found = (
+            desk_bound(p, time_limit_s=math.inf, max_steps=desk_steps(p, desk_s))
+            if deterministic
+            else desk_bound(p, time_limit_s=desk_s)
+        )
         if found is None:
             return None
-        desks = found
+        desks = found.units
     if not p.workloads:
         return desks
+    room_s = time_limit_s - desk_s if p.desks else time_limit_s
     target = None if target_units is None else target_units - desks
     rooms = (
         lagrangian_bound(
-            p, time_limit_s=math.inf, target=target, max_steps=deterministic_steps(p, time_limit_s)
+            p, time_limit_s=math.inf, target=target, max_steps=deterministic_steps(p, room_s)
         )
         if deterministic
-        else lagrangian_bound(p, time_limit_s=time_limit_s, target=target)
+        else lagrangian_bound(p, time_limit_s=room_s, target=target)
     )
     return None if rooms is None else rooms.units + desks
 
+
+DESK_SHARE = 0.1
+"""Share of :func:`relaxed_bound`'s time for the desks' bound when there are rooms too
+(its start, the flow's dual prices, gives most of it: docs/benchmarks.md section 11)."""
 
 SECONDS_PER_OPTION_STEP = 2.3e-7
 """About the time of one step per (workload, room) option (measured: 29 ms a step on
@@ -298,22 +281,30 @@ def with_relaxed_bound(
     if out.status not in (Status.FEASIBLE, Status.UNKNOWN):
         return out
     start = time.monotonic()
-    plan_units = None
-    if out.objective is not None:
-        plan_units = round((out.objective - p.cost_offset) / p.cost_unit)
     units = relaxed_bound(
-        p, time_limit_s=time_limit_s, deterministic=deterministic, target_units=plan_units
+        p, time_limit_s=time_limit_s, deterministic=deterministic, target_units=plan_units(p, out)
     )
     wall = out.wall_s + time.monotonic() - start
     if units is None:
         return replace(out, wall_s=wall)
-    if plan_units is not None and units > plan_units:
-        raise RuntimeError(
-            f"{p.name}: the Lagrangian bound {units} is above a plan of cost {plan_units}"
-        )
+    return replace(raised(p, out, units), wall_s=wall)
+
+
+def plan_units(p: Problem, out: Outcome) -> int | None:
+    """The cost (units, before ``cost_offset``) of ``out``'s plan; None without one."""
+    return None if out.objective is None else round((out.objective - p.cost_offset) / p.cost_unit)
+
+
+def raised(p: Problem, out: Outcome, units: int) -> Outcome:
+    """``out`` with the bound ``units`` (before ``cost_offset``) when it is higher than
+    ``out``'s, and ``optimal`` when it reaches the plan's cost. A bound above the plan's
+    cost is a bug and raises."""
+    plan = plan_units(p, out)
+    if plan is not None and units > plan:
+        raise RuntimeError(f"{p.name}: the bound {units} is above a plan of cost {plan}")
     money = p.objective_money(units)
     if out.bound is not None and money <= out.bound:
-        return replace(out, wall_s=wall)
-    if plan_units is not None and units == plan_units:
-        return replace(out, status=Status.OPTIMAL, bound=out.objective, wall_s=wall)
-    return replace(out, bound=money, wall_s=wall)
+        return out
+    if units == plan:
+        return replace(out, status=Status.OPTIMAL, bound=out.objective)
+    return replace(out, bound=money)

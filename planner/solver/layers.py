@@ -16,8 +16,10 @@ from dataclasses import replace
 from planner.solver import desk_search
 from planner.solver.blocks import cost_terms, improve
 from planner.solver.build import build, replace_hint
+from planner.solver.desk_lagrange import desk_bound
+from planner.solver.desk_lagrange import deterministic_steps as desk_steps
 from planner.solver.families.desk_bound import staffing
-from planner.solver.lagrange import with_relaxed_bound
+from planner.solver.lagrange import plan_units, raised, with_relaxed_bound
 from planner.solver.options import SolveOptions
 from planner.solver.problem import Problem
 from planner.solver.results import Outcome, Progress, Solution, Status
@@ -71,7 +73,9 @@ def solve_layers(
     sum of the layers' optima and the sum of their proven bounds is a proven bound.
     Each CP-SAT run then spends its time on one layer instead of interleaving both
     (docs/benchmarks.md). The desks get a share of the time in proportion to their
-    variables (between 20% and 50%); the rooms get what is left."""
+    variables (between 20% and 50%): the flow's plan packed by the desk search, CP-SAT
+    from it, then their Lagrangian bound for :data:`DESK_BOUND_SHARE` of it; the rooms
+    get what is left."""
     start = time.monotonic()
     offset = problem.cost_offset
     desks, rooms = desk_layer(problem), room_layer(problem)
@@ -115,15 +119,15 @@ def solve_layers(
             desk_plan = rounded
         if desk_plan is not None and desk_plan.solution is not None:
             replace_hint(desk_model, desk_plan.solution)
+    bound_s = total * share * DESK_BOUND_SHARE
     d = solve_model(
         desks,
-        replace(options, time_limit_s=total * share),
+        replace(options, time_limit_s=total * share - bound_s),
         report(None),
         desk_model,
         fallback=desk_plan,
     )
-    if flow is not None and (d.bound is None or d.bound < desks.objective_money(flow[0])):
-        d = replace(d, bound=desks.objective_money(flow[0]))  # the cut CP-SAT had no time for
+    d = _with_desk_bound(desks, d, bound_s, options.workers <= 1)
     used = total * share if options.workers <= 1 else time.monotonic() - start
     if d.status is Status.INFEASIBLE:
         return Outcome(Status.INFEASIBLE, None, None, time.monotonic() - start, None)
@@ -155,6 +159,26 @@ def solve_layers(
         {**r.breakdown, **{k: v for k, v in d.breakdown.items() if k == "desks"}},
         d.solutions_found + r.solutions_found,
     )
+
+
+DESK_BOUND_SHARE = 0.1
+"""Share of the desks' time for their Lagrangian bound, after CP-SAT (its start, the
+flow's dual prices, gives most of it in a fraction of a second: docs/benchmarks.md
+section 11)."""
+
+
+def _with_desk_bound(p: Problem, out: Outcome, seconds: float, deterministic: bool) -> Outcome:
+    """``out`` (the desks solved by CP-SAT) with the desks' Lagrangian bound
+    (:mod:`planner.solver.desk_lagrange`) when it is higher (:func:`raised`)."""
+    if out.status not in (Status.FEASIBLE, Status.UNKNOWN):
+        return out
+    plan = plan_units(p, out)
+    found = (
+        desk_bound(p, time_limit_s=math.inf, target=plan, max_steps=desk_steps(p, seconds))
+        if deterministic
+        else desk_bound(p, time_limit_s=seconds, target=plan)
+    )
+    return out if found is None else raised(p, out, found.units)
 
 
 def _desk_solution(p: Problem, desk_of: list[int]) -> Solution:

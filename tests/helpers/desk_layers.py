@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 from planner.solver.problem import Desk, Organisation, Problem
@@ -41,3 +42,35 @@ def desks_only(desks: list[Desk], orgs: list[Organisation]) -> Problem:
         desks=tuple(desks),
         organisations=tuple(orgs),
     )
+
+
+def desk_cost(p: Problem, desk_of: list[int]) -> int | None:
+    """The desks' cost of a plan (None when it breaks a rule), counted here by hand."""
+    total = 0
+    for d, desk in enumerate(p.desks):
+        orgs = [o for o, at in enumerate(desk_of) if at == d]
+        if not orgs:
+            total += desk.cost_closed
+            continue
+        load = sum(p.organisations[o].tickets for o in orgs)
+        staff = -(-load // desk.tickets_per_fte) if desk.tickets_per_fte > 0 else 0
+        if staff > desk.seats or (desk.tickets_per_fte <= 0 and load > 0):
+            return None
+        if any(d not in p.organisations[o].options for o in orgs):
+            return None
+        total += desk.cost_open + desk.cost_per_fte * staff
+    if p.max_desks is not None:
+        counted = {d for d in desk_of if p.desks[d].counts_to_limit}
+        if len(counted) > p.max_desks:
+            return None
+    return total
+
+
+def optimum(p: Problem) -> int | None:
+    """The least desk cost over every assignment (None when none is legal)."""
+    costs = [
+        cost
+        for plan in itertools.product(*(org.options for org in p.organisations))
+        if (cost := desk_cost(p, list(plan))) is not None
+    ]
+    return min(costs, default=None)

@@ -42,7 +42,7 @@ SCALE = 1_000_000
 def staffing_bound(p: Problem) -> int | None:
     """The least cost (units) of the desk layer over every plan, by the flow above;
     None when no fractional plan exists."""
-    found = _flow(p)
+    found = cheapest_flow(p)
     return None if found is None else found[0]
 
 
@@ -52,7 +52,7 @@ def staffing(p: Problem) -> tuple[int, list[int] | None] | None:
     the flow if its seats still hold them, else to the cheapest desk by rho that can;
     None when some organisation finds no desk with room). None when no fractional plan
     exists."""
-    found = _flow(p)
+    found = cheapest_flow(p)
     return None if found is None else (found[0], _round(p, found))
 
 
@@ -72,7 +72,7 @@ def _round(p: Problem, found: tuple[int, list[dict[int, int]], list[int]]) -> li
     return plan
 
 
-def _flow(p: Problem) -> tuple[int, list[dict[int, int]], list[int]] | None:
+def cheapest_flow(p: Problem) -> tuple[int, list[dict[int, int]], list[int]] | None:
     """(bound, tickets of each organisation at each desk, rho of each desk in 1e-6
     units) of the cheapest flow."""
     if not p.desks or not p.organisations:
