@@ -21,9 +21,10 @@ from helpers.desk_layers import desk_cost, desks_only, random_desk_layer
 from planner.generate import generate
 from planner.solver import Desk, Organisation, Problem, SolveOptions, Status, solve
 from planner.solver.build import build, replace_hint
+from planner.solver.desk_plan import desk_solution
 from planner.solver.desk_search import improve
 from planner.solver.families.desk_bound import staffing
-from planner.solver.layers import _desk_solution, desk_layer
+from planner.solver.layers import desk_layer
 from planner.solver.search import check_hint
 from planner.target.translate import build_problem
 
@@ -97,7 +98,7 @@ def test_packed_plans_are_legal_and_no_dearer(source: str) -> None:
         assert cost <= start_cost
         improved += cost < start_cost
         model = build(p)
-        replace_hint(model, _desk_solution(p, packed))
+        replace_hint(model, desk_solution(p, packed))
         checked = check_hint(model)
         assert checked is not None, p.name
         assert checked.objective == pytest.approx(p.objective_money(cost))

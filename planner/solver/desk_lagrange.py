@@ -49,6 +49,8 @@ from planner.solver.subgradient import Bound, ascend
 
 MAX_CELLS = 20_000
 """Longest knapsack table (capacity cells) before it is coarsened."""
+MAX_COLUMNS = 100_000
+"""Most columns recorded for :mod:`planner.solver.desk_columns`."""
 SECONDS_PER_CELL_STEP = 1.0e-8
 """About the time of one step per (organisation, capacity cell) of the tables (measured:
 4 ms a step on the 412,000 of 150 generated councils, 1.5 ms on the 164,000 of 50)."""
@@ -85,6 +87,8 @@ class _Tables:
             for d in desks
         ]
         self.closed = float(sum(d.cost_closed for d in desks))
+        self.columns: set[tuple[int, tuple[int, ...]]] | None = None
+        """When a set: every (desk, organisations) the relaxation serves, recorded."""
         self.cells = sum(len(items) * (1 + self.top(ds)) for items, ds in self.groups)
 
     def top(self, desks: list[int]) -> int:
@@ -120,19 +124,28 @@ class _Tables:
             ceiling = np.maximum.accumulate(best)
             where = np.maximum.accumulate(np.where(best >= ceiling, np.arange(top + 1), 0))
             at: list[int] = []
+            opened: list[int] = []
             for d in desks:
                 values = self.cost[d] - ceiling[self.capacity[d]]
                 k = int(np.argmin(values))
                 if values[k] < 0:
                     total += float(values[k])
                     at.append(int(where[self.capacity[d][k]]))
+                    opened.append(d)
             if not at:
                 continue
             cell = np.array(at)
+            chosen = np.zeros((len(items), len(at)), dtype=bool)
             for i in range(len(items) - 1, -1, -1):
                 took = keep[i, cell]
+                chosen[i] = took
                 served[items[i]] += int(took.sum())
                 cell = cell - took * int(self.weight[items[i]])
+            if self.columns is not None and len(self.columns) < MAX_COLUMNS:
+                for j, d in enumerate(opened):
+                    picked = tuple(items[i] for i in np.nonzero(chosen[:, j])[0])
+                    if picked:
+                        self.columns.add((d, picked))
         return total, 1.0 - served
 
     def magnitude(self, lam: np.ndarray) -> float:
@@ -142,12 +155,19 @@ class _Tables:
 
 
 def desk_bound(
-    p: Problem, *, time_limit_s: float = 5.0, target: int | None = None, max_steps: int = 3000
+    p: Problem,
+    *,
+    time_limit_s: float = 5.0,
+    target: int | None = None,
+    max_steps: int = 3000,
+    columns: set[tuple[int, tuple[int, ...]]] | None = None,
 ) -> Bound | None:
     """The larger of L above (after at most ``max_steps`` steps or ``time_limit_s``
     seconds) and the flow bound, in units, for the desk layer of ``p`` (rooms ignored);
-    ``target``: the cost (units) of a known plan of the desks, which steers the steps.
-    None when the flow finds no fractional plan (then no plan exists)."""
+    ``target``: the cost (units) of a known plan of the desks, which steers the steps;
+    ``columns``: a set that receives every (desk, organisations served) of the
+    relaxation's steps (:mod:`planner.solver.desk_columns`). None when the flow finds
+    no fractional plan (then no plan exists)."""
     began = time.monotonic()
     found = cheapest_flow(p)
     if found is None:
@@ -156,6 +176,7 @@ def desk_bound(
     if not p.organisations:
         return Bound(flow, 0, time.monotonic() - began)
     tables = _Tables(p)
+    tables.columns = columns
     climbed = ascend(
         tables.evaluate,
         tables.start(rate, shares),

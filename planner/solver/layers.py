@@ -8,18 +8,14 @@ today's checked estate improved block by block (:mod:`planner.solver.blocks`).
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from planner.solver import desk_search
 from planner.solver.blocks import cost_terms, improve
 from planner.solver.build import build, replace_hint
-from planner.solver.desk_lagrange import desk_bound
-from planner.solver.desk_lagrange import deterministic_steps as desk_steps
-from planner.solver.families.desk_bound import staffing
-from planner.solver.lagrange import plan_units, raised, with_relaxed_bound
+from planner.solver.desk_plan import solve_desks
+from planner.solver.lagrange import with_relaxed_bound
 from planner.solver.options import SolveOptions
 from planner.solver.problem import Problem
 from planner.solver.results import Outcome, Progress, Solution, Status
@@ -73,15 +69,14 @@ def solve_layers(
     sum of the layers' optima and the sum of their proven bounds is a proven bound.
     Each CP-SAT run then spends its time on one layer instead of interleaving both
     (docs/benchmarks.md). The desks get a share of the time in proportion to their
-    variables (between 20% and 50%): the flow's plan packed by the desk search, CP-SAT
-    from it, then their Lagrangian bound for :data:`DESK_BOUND_SHARE` of it; the rooms
-    get what is left."""
+    variables, halved (between 10% and 50%; :mod:`planner.solver.desk_plan`); the rooms get
+    what is left."""
     start = time.monotonic()
     offset = problem.cost_offset
     desks, rooms = desk_layer(problem), room_layer(problem)
     desk_vars = sum(len(o.options) for o in problem.organisations)
     room_vars = sum(len(wl.options) for wl in problem.workloads)
-    share = min(0.5, max(0.2, desk_vars / max(1, desk_vars + room_vars)))
+    share = min(0.5, max(0.1, desk_vars / max(1, desk_vars + room_vars) / 2))
     total = options.time_limit_s
 
     def report(desk_out: Outcome | None) -> Callable[[Progress], None] | None:
@@ -103,31 +98,7 @@ def solve_layers(
 
         return send
 
-    desk_model = build(desks)
-    desk_plan = check_hint(desk_model)
-    flow = staffing(desks)
-    if flow is not None and flow[1] is not None:
-        # The flow rounded, then packed better by the desk search; CP-SAT checks it.
-        packed = desk_search.improve(
-            desks, flow[1], time_limit_s=total * share / 4 if options.workers > 1 else math.inf
-        )
-        replace_hint(desk_model, _desk_solution(desks, packed))
-        rounded = check_hint(desk_model)
-        if rounded is not None and (
-            desk_plan is None or (rounded.objective or 0) < (desk_plan.objective or 0)
-        ):
-            desk_plan = rounded
-        if desk_plan is not None and desk_plan.solution is not None:
-            replace_hint(desk_model, desk_plan.solution)
-    bound_s = total * share * DESK_BOUND_SHARE
-    d = solve_model(
-        desks,
-        replace(options, time_limit_s=total * share - bound_s),
-        report(None),
-        desk_model,
-        fallback=desk_plan,
-    )
-    d = _with_desk_bound(desks, d, bound_s, options.workers <= 1)
+    d = solve_desks(desks, replace(options, time_limit_s=total * share), report(None))
     used = total * share if options.workers <= 1 else time.monotonic() - start
     if d.status is Status.INFEASIBLE:
         return Outcome(Status.INFEASIBLE, None, None, time.monotonic() - start, None)
@@ -159,41 +130,6 @@ def solve_layers(
         {**r.breakdown, **{k: v for k, v in d.breakdown.items() if k == "desks"}},
         d.solutions_found + r.solutions_found,
     )
-
-
-DESK_BOUND_SHARE = 0.1
-"""Share of the desks' time for their Lagrangian bound, after CP-SAT (its start, the
-flow's dual prices, gives most of it in a fraction of a second: docs/benchmarks.md
-section 11)."""
-
-
-def _with_desk_bound(p: Problem, out: Outcome, seconds: float, deterministic: bool) -> Outcome:
-    """``out`` (the desks solved by CP-SAT) with the desks' Lagrangian bound
-    (:mod:`planner.solver.desk_lagrange`) when it is higher (:func:`raised`)."""
-    if out.status not in (Status.FEASIBLE, Status.UNKNOWN):
-        return out
-    plan = plan_units(p, out)
-    found = (
-        desk_bound(p, time_limit_s=math.inf, target=plan, max_steps=desk_steps(p, seconds))
-        if deterministic
-        else desk_bound(p, time_limit_s=seconds, target=plan)
-    )
-    return out if found is None else raised(p, out, found.units)
-
-
-def _desk_solution(p: Problem, desk_of: list[int]) -> Solution:
-    """Organisations at these desks, each desk with the staff its tickets need (at most
-    its seats) and open when it serves someone."""
-    load = [0] * len(p.desks)
-    for o, d in enumerate(desk_of):
-        load[d] += p.organisations[o].tickets
-    fte = [
-        min(desk.seats, -(-load[d] // desk.tickets_per_fte)) if desk.tickets_per_fte else 0
-        for d, desk in enumerate(p.desks)
-    ]
-    served = set(desk_of)
-    desk_open = [d in served for d in range(len(p.desks))]
-    return Solution([], [], desk_open, list(desk_of), fte)
 
 
 WHOLE_MODEL_MIN_S = 2.0
