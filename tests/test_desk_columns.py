@@ -6,8 +6,8 @@ Known answers: the half-full pair of desks, where the column "both at A" turns
 set of organisations it may serve), where the restricted model is the whole
 problem and must find the optimum found by enumeration, within a desk limit too.
 Properties: with the Lagrangian's own columns the result is legal and never dearer
-than its start; the pipeline's plan on generated desks is checked whole by CP-SAT
-and no dearer than the flow's plan packed.
+than its start; the pipeline's plan on generated desks is checked whole by CP-SAT,
+no dearer than the flow's plan packed, and the same in a second run (one worker).
 """
 
 from __future__ import annotations
@@ -108,3 +108,7 @@ def test_generated_desks_checked_and_no_dearer_than_packed() -> None:
     assert round(out.objective / p.cost_unit) <= packed
     assert out.bound is not None
     assert out.bound <= out.objective
+    again = solve_desks(p, SolveOptions(time_limit_s=10, workers=1))  # one worker: repeats
+    assert again.solution is not None
+    assert (again.objective, again.bound) == (out.objective, out.bound)
+    assert again.solution.desk_of == out.solution.desk_of

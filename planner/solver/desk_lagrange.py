@@ -102,7 +102,9 @@ class _Tables:
         if prices is not None:
             return prices
         orgs = self.p.organisations
-        return np.array([o.tickets * min(rate[d] for d in o.options) / SCALE for o in orgs])
+        return np.array(
+            [o.tickets * min((rate[d] for d in o.options), default=0) / SCALE for o in orgs]
+        )
 
     def evaluate(self, lam: np.ndarray) -> tuple[float, np.ndarray]:
         """L(lambda) and each organisation's number of desks serving it in the relaxation."""

@@ -82,9 +82,7 @@ def solve_desks(
             )
             replace_hint(model, desk_solution(p, repacked))
             found = check_hint(model)
-            if found is not None and (
-                best is None or (found.objective or 0) < (best.objective or 0)
-            ):
+            if found is not None and (best is None or _cheaper(found, best)):
                 best = found
         if best is not None and best.solution is not None:
             replace_hint(model, best.solution)
@@ -102,6 +100,7 @@ def solve_desks(
 
 
 def _cheaper(a: Outcome, b: Outcome) -> bool:
+    """``a``'s plan costs less than ``b``'s."""
     return (a.objective or 0) < (b.objective or 0)
 
 
