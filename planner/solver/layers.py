@@ -69,14 +69,14 @@ def solve_layers(
     sum of the layers' optima and the sum of their proven bounds is a proven bound.
     Each CP-SAT run then spends its time on one layer instead of interleaving both
     (docs/benchmarks.md). The desks get a share of the time in proportion to their
-    variables, halved (between 10% and 50%; :mod:`planner.solver.desk_plan`); the rooms get
+    variables, quartered (between 10% and 50%; :mod:`planner.solver.desk_plan`); the rooms get
     what is left."""
     start = time.monotonic()
     offset = problem.cost_offset
     desks, rooms = desk_layer(problem), room_layer(problem)
     desk_vars = sum(len(o.options) for o in problem.organisations)
     room_vars = sum(len(wl.options) for wl in problem.workloads)
-    share = min(0.5, max(0.1, desk_vars / max(1, desk_vars + room_vars) / 2))
+    share = min(0.5, max(0.1, desk_vars / max(1, desk_vars + room_vars) / 4))
     total = options.time_limit_s
 
     def report(desk_out: Outcome | None) -> Callable[[Progress], None] | None:
