@@ -59,10 +59,7 @@ def repack(
 ) -> list[int]:
     """The best plan of the model above that CP-SAT finds within ``options``' time,
     from the plan ``desk_of`` (its hint; returned when nothing better is found)."""
-    held: dict[int, list[int]] = defaultdict(list)
-    for o, d in enumerate(desk_of):
-        held[d].append(o)
-    start = {(d, tuple(sorted(orgs))) for d, orgs in held.items()}
+    start = columns_of(desk_of)
     model = cp_model.CpModel()
     covers: list[list[cp_model.IntVar]] = [[] for _ in p.organisations]
     at_desk: dict[int, list[cp_model.IntVar]] = defaultdict(list)
@@ -100,10 +97,15 @@ def repack(
     return plan if plan_cost(p, plan) <= plan_cost(p, desk_of) else list(desk_of)
 
 
-def plan_cost(p: Problem, desk_of: list[int]) -> int:
-    """The desks' cost (units) of a legal plan: its columns' costs and the closed desks'."""
+def columns_of(desk_of: list[int]) -> set[Column]:
+    """The plan's columns: each desk serving someone, with the organisations it serves."""
     held: dict[int, list[int]] = defaultdict(list)
     for o, d in enumerate(desk_of):
         held[d].append(o)
+    return {(d, tuple(orgs)) for d, orgs in held.items()}
+
+
+def plan_cost(p: Problem, desk_of: list[int]) -> int:
+    """The desks' cost (units) of a legal plan: its columns' costs and the closed desks'."""
     closed = sum(desk.cost_closed for desk in p.desks)
-    return closed + sum(column_cost(p, (d, tuple(orgs))) or 0 for d, orgs in held.items())
+    return closed + sum(column_cost(p, column) or 0 for column in columns_of(desk_of))

@@ -162,14 +162,18 @@ def desk_bound(
     time_limit_s: float = 5.0,
     target: int | None = None,
     max_steps: int = 3000,
+    deterministic: bool = False,
     columns: set[tuple[int, tuple[int, ...]]] | None = None,
 ) -> Bound | None:
     """The larger of L above (after at most ``max_steps`` steps or ``time_limit_s``
     seconds) and the flow bound, in units, for the desk layer of ``p`` (rooms ignored);
     ``target``: the cost (units) of a known plan of the desks, which steers the steps;
-    ``columns``: a set that receives every (desk, organisations served) of the
-    relaxation's steps (:mod:`planner.solver.desk_columns`). None when the flow finds
-    no fractional plan (then no plan exists)."""
+    ``deterministic``: the time turned into a number of steps from the tables' size
+    alone (:func:`deterministic_steps`; one worker: the same problem and limit always
+    get the same steps) and the clock not read; ``columns``: a set that receives every
+    (desk, organisations served) of the relaxation's steps
+    (:mod:`planner.solver.desk_columns`). None when the flow finds no fractional plan
+    (then no plan exists)."""
     began = time.monotonic()
     found = cheapest_flow(p)
     if found is None:
@@ -179,6 +183,9 @@ def desk_bound(
         return Bound(flow, 0, time.monotonic() - began)
     tables = _Tables(p)
     tables.columns = columns
+    if deterministic:
+        max_steps = min(max_steps, deterministic_steps(tables.cells, time_limit_s))
+        time_limit_s = math.inf
     climbed = ascend(
         tables.evaluate,
         tables.start(rate, shares),
@@ -192,12 +199,10 @@ def desk_bound(
     return Bound(max(flow, units), climbed.steps, time.monotonic() - began)
 
 
-def deterministic_steps(p: Problem, time_limit_s: float) -> int:
-    """Steps that take about ``time_limit_s`` on ``p``'s desks, counted from their size
-    alone (one worker: the same problem and limit always get the same steps), 10 to
-    3,000."""
-    cells = max(1, _Tables(p).cells) if p.desks and p.organisations else 1
-    return max(10, min(3000, int(time_limit_s / (SECONDS_PER_CELL_STEP * cells))))
+def deterministic_steps(cells: int, time_limit_s: float) -> int:
+    """Steps that take about ``time_limit_s`` on tables of ``cells`` (organisation,
+    capacity cell) pairs, 10 to 3,000."""
+    return max(10, min(3000, int(time_limit_s / (SECONDS_PER_CELL_STEP * max(1, cells)))))
 
 
 def _prices(p: Problem, shares: list[dict[int, int]], rate: list[int]) -> np.ndarray | None:

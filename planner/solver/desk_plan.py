@@ -26,7 +26,7 @@ from dataclasses import replace
 from planner.solver import desk_search
 from planner.solver.build import build, replace_hint
 from planner.solver.desk_columns import Column, plan_cost, repack
-from planner.solver.desk_lagrange import desk_bound, deterministic_steps
+from planner.solver.desk_lagrange import desk_bound
 from planner.solver.families.desk_bound import staffing
 from planner.solver.lagrange import raised
 from planner.solver.options import SolveOptions
@@ -60,18 +60,12 @@ def solve_desks(
         if rounded is not None:
             packed = desk_search.improve(p, rounded, time_limit_s=math.inf if one else seconds / 4)
         columns: set[Column] = set()
-        bound_s = seconds * BOUND_SHARE
-        target = None if packed is None else plan_cost(p, packed)
-        bound = (
-            desk_bound(
-                p,
-                time_limit_s=math.inf,
-                target=target,
-                max_steps=deterministic_steps(p, bound_s),
-                columns=columns,
-            )
-            if one
-            else desk_bound(p, time_limit_s=bound_s, target=target, columns=columns)
+        bound = desk_bound(
+            p,
+            time_limit_s=seconds * BOUND_SHARE,
+            target=None if packed is None else plan_cost(p, packed),
+            deterministic=one,
+            columns=columns,
         )
         if packed is not None:
             repacked = repack(

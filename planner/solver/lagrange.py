@@ -47,7 +47,6 @@ from itertools import combinations
 import numpy as np
 
 from planner.solver.desk_lagrange import desk_bound
-from planner.solver.desk_lagrange import deterministic_steps as desk_steps
 from planner.solver.problem import Problem
 from planner.solver.results import Outcome, Status
 from planner.solver.subgradient import Bound, ascend
@@ -58,13 +57,24 @@ set (weaker, still valid)."""
 
 
 def lagrangian_bound(
-    p: Problem, *, time_limit_s: float = 5.0, target: int | None = None, max_steps: int = 3000
+    p: Problem,
+    *,
+    time_limit_s: float = 5.0,
+    target: int | None = None,
+    max_steps: int = 3000,
+    deterministic: bool = False,
 ) -> Bound | None:
     """The bound above for the room layer of ``p`` (desks ignored) after at most
     ``max_steps`` steps or ``time_limit_s`` seconds; ``target``: the cost (units) of a
-    known plan of the rooms, which steers the steps. None when a workload has no
-    room (no plan exists) or there are no workloads."""
+    known plan of the rooms, which steers the steps; ``deterministic``: the time turned
+    into a number of steps from the problem's size alone (:func:`deterministic_steps`;
+    one worker: the same problem and limit always get the same steps) and the clock
+    not read. None when a workload has no room (no plan exists) or there are no
+    workloads."""
     start = time.monotonic()
+    if deterministic:
+        max_steps = min(max_steps, deterministic_steps(p, time_limit_s))
+        time_limit_s = math.inf
     if not p.workloads or any(not wl.options for wl in p.workloads):
         return None
     data = _Options(p)
@@ -233,11 +243,7 @@ def relaxed_bound(
     desks = 0
     desk_s = time_limit_s * DESK_SHARE if p.workloads else time_limit_s
     if p.desks:
-        found = (
-            desk_bound(p, time_limit_s=math.inf, max_steps=desk_steps(p, desk_s))
-            if deterministic
-            else desk_bound(p, time_limit_s=desk_s)
-        )
+        found = desk_bound(p, time_limit_s=desk_s, deterministic=deterministic)
         if found is None:
             return None
         desks = found.units
@@ -245,13 +251,7 @@ def relaxed_bound(
         return desks
     room_s = time_limit_s - desk_s if p.desks else time_limit_s
     target = None if target_units is None else target_units - desks
-    rooms = (
-        lagrangian_bound(
-            p, time_limit_s=math.inf, target=target, max_steps=deterministic_steps(p, room_s)
-        )
-        if deterministic
-        else lagrangian_bound(p, time_limit_s=room_s, target=target)
-    )
+    rooms = lagrangian_bound(p, time_limit_s=room_s, target=target, deterministic=deterministic)
     return None if rooms is None else rooms.units + desks
 
 
