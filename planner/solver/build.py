@@ -49,7 +49,7 @@ def add_hint(b: FacilityModel) -> None:
             continue
         present.add((wl.today, wl.zone))
         for r, var in b.by_workload[w]:
-            m.add_hint(var, r == wl.today)
+            m.add_hint(var, wl.count if r == wl.today else 0)
     for key, var in b.zone.items():
         m.add_hint(var, key in present)
     for var in b.bought:
@@ -69,7 +69,8 @@ def add_hint(b: FacilityModel) -> None:
 
 
 def replace_hint(b: FacilityModel, solution: Solution) -> None:
-    """Hint ``solution`` instead of today's estate (zone literals follow from it)."""
+    """Hint ``solution`` instead of today's estate (zone literals follow from it); for a
+    problem whose workloads each stand for one (the layers never aggregate)."""
     p, m = b.problem, b.model
     m.clear_hints()
     for r, var in enumerate(b.open):

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from planner.cores import Core, minimal_core
+from planner.solver.aggregate import Aggregated, aggregate
 from planner.solver.build import build, exclude_assignment
 from planner.solver.lagrange import with_relaxed_bound
 from planner.solver.layers import is_big, solve_layers, solve_rooms_from_blocks
@@ -43,7 +44,9 @@ def solve(
     model is solved as one, since the layers know neither. Above
     ``options.relaxation_above`` options the last ``relaxation_share`` of the time goes
     to the Lagrangian bound (:mod:`planner.solver.lagrange`), reported when CP-SAT
-    proved less."""
+    proved less. The whole model takes each class of identical workloads as one
+    (:mod:`planner.solver.aggregate`) unless ``options.aggregate`` is off; the plan
+    returned is always the plain problem's."""
     options = options or SolveOptions()
     if exclude or families is not None:
         model = build(problem, families=families)
@@ -54,12 +57,18 @@ def solve(
         if problem.desks and problem.workloads:
             return solve_layers(problem, options, on_progress)
         return solve_rooms_from_blocks(problem, options, on_progress)
+    aggregated = aggregate(problem) if options.aggregate else None
+    searched = aggregated.problem if aggregated else problem
     if sum(len(wl.options) for wl in problem.workloads) <= options.relaxation_above:
-        return solve_model(problem, options, on_progress)
+        return _spread(aggregated, solve_model(searched, options, on_progress))
     relaxation_s = options.time_limit_s * options.relaxation_share
-    searched = replace(options, time_limit_s=options.time_limit_s - relaxation_s)
-    out = solve_model(problem, searched, on_progress)
+    shorter = replace(options, time_limit_s=options.time_limit_s - relaxation_s)
+    out = _spread(aggregated, solve_model(searched, shorter, on_progress))
     return with_relaxed_bound(problem, out, relaxation_s, options.workers <= 1)
+
+
+def _spread(aggregated: Aggregated | None, out: Outcome) -> Outcome:
+    return aggregated.spread(out) if aggregated else out
 
 
 def find_core(problem: Problem, *, time_limit_s: float = 30.0, workers: int = 1) -> Core | None:

@@ -51,6 +51,10 @@ class SolveOptions:
     minute (OR-Library capb_7000: its bound 24% below the best plan after 60 s, the
     Lagrangian bound 0.4% in 4 s; docs/benchmarks.md)."""
     relaxation_share: float = 0.1
+    aggregate: bool = True
+    """Solve the whole model with each class of identical workloads as one
+    (:mod:`planner.solver.aggregate`; same optimum, fewer symmetric plans). The layers
+    and the block search (above ``neighbourhood_above``) take the workloads one by one."""
     cp_sat_params: str = ""
     """Extra CP-SAT parameters in protobuf text format, applied last (for experiments,
     e.g. ``"subsolvers: 'max_lp'"``); invalid text raises ValueError."""

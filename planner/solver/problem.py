@@ -71,6 +71,9 @@ class Workload:
     needs: tuple[tuple[int, tuple[int, ...]], ...] = ()
     """(room index, upgrades it needs) for each option that needs upgrades (indices into
     :attr:`Problem.upgrades`): the workload may use the room only if they are bought."""
+    count: int = 1
+    """How many identical workloads this one stands for (:mod:`planner.solver.aggregate`):
+    its x[w, r] counts those in room r, 0..count."""
 
 
 @dataclass(frozen=True)

@@ -177,12 +177,14 @@ def solve_model(
 
 
 def read_solution(b: FacilityModel, solver: cp_model.CpSolver) -> Solution:
+    """The plan CP-SAT found; a workload standing for n identical ones
+    (:mod:`planner.solver.aggregate`) gets n entries in the assignment, one room each."""
     p = b.problem
     room_open = [bool(solver.value(v)) for v in b.open]
-    assignment = []
+    assignment: list[int] = []
     for entries in b.by_workload:
-        chosen = [r for r, var in entries if solver.value(var)]
-        assignment.append(chosen[0])
+        for r, var in entries:
+            assignment += [r] * solver.value(var)
     desk_of = [-1] * len(p.organisations)
     for (o, d), var in b.serve.items():
         if solver.value(var):

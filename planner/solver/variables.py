@@ -4,7 +4,8 @@ Variables (all 0/1 unless stated):
 
 * ``open[r]``      room r is open in the plan
 * ``x[w, r]``      workload w is in room r, for r in w's options (and, in an
-  explanation model, its blocked rooms)
+  explanation model, its blocked rooms); for a workload standing for n identical
+  ones (:mod:`planner.solver.aggregate`) an integer 0..n, how many are in room r
 * ``zone[r, k]``   room r hosts zone k (only where a conflict could arise)
 * ``bought[u]``    upgrade u (an accreditation a room gains) is bought
 * ``desk_open[d]`` desk d is open; ``serve[o, d]`` organisation o is served by d;
@@ -53,6 +54,15 @@ class FacilityModel:
         """Enforcement literals for the constraints of ``key`` ([] in a normal model)."""
         return guard_literals(self.model, self.guards, self.explain, key)
 
+    def only_if(self, w: int, var: cp_model.IntVar, literal: cp_model.LiteralT) -> None:
+        """x[w, r] > 0 only if ``literal``: the implication x <= literal for one workload,
+        x <= n literal for n identical ones (as tight in the LP as n implications)."""
+        count = self.problem.workloads[w].count
+        if count == 1:
+            self.model.add_implication(var, literal)
+        else:
+            self.model.add(var <= count * literal)
+
     def site_presence(self, w: int) -> dict[int, list[cp_model.IntVar]]:
         """For workload w: site -> the x variables of its rooms on that site.
 
@@ -76,7 +86,11 @@ def create_variables(problem: Problem, model: cp_model.CpModel, explain: bool) -
             rooms += [r for r, _ in wl.blocked if r not in rooms]
         entries = []
         for r in dict.fromkeys(rooms):
-            var = model.new_bool_var(f"x[{wl.id},{problem.rooms[r].id}]")
+            name = f"x[{wl.id},{problem.rooms[r].id}]"
+            if wl.count == 1:
+                var = model.new_bool_var(name)
+            else:
+                var = model.new_int_var(0, wl.count, name)
             b.x[(w, r)] = var
             b.by_room[r].append((w, var))
             entries.append((r, var))

@@ -7,6 +7,10 @@ R(w) is w's option set (rooms that pass accreditation, user latency, pinning
 and forced closure; see those families). The second line is the strong
 linking of facility location: its LP relaxation is much tighter than the
 aggregated sum_w x[w, r] <= |W| open[r].
+
+A workload standing for n identical ones (:mod:`planner.solver.aggregate`) has
+sum_r x[w, r] = n and x[w, r] <= n open[r]: as tight, since x[w, r] / n is then
+the share of each of them in r.
 """
 
 from __future__ import annotations
@@ -22,6 +26,10 @@ def add(b: FacilityModel) -> None:
             # here it makes the model infeasible rather than silently dropping w.
             m.add_bool_or([]).with_name(f"assignment[{b.problem.workloads[w].id}]")
             continue
-        m.add_exactly_one(var for _, var in entries)
+        count = b.problem.workloads[w].count
+        if count == 1:
+            m.add_exactly_one(var for _, var in entries)
+        else:
+            m.add(sum(var for _, var in entries) == count)
         for r, var in entries:
-            m.add_implication(var, b.open[r])
+            b.only_if(w, var, b.open[r])

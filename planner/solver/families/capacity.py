@@ -10,6 +10,8 @@ and, as a redundant cut that tightens the LP bound, for every resource k:
 
 (total open capacity covers total demand). The cut is valid for every plan, so
 it is added to normal models only; an explanation model keeps only guarded rules.
+Where w stands for n identical workloads (:mod:`planner.solver.aggregate`), x[w, r]
+counts them and d[w, k] x[w, r] is their demand: the same sums.
 """
 
 from __future__ import annotations
@@ -26,13 +28,13 @@ def add(b: FacilityModel) -> None:
             continue
         for k, cap in enumerate(room.capacity):
             demand = [(p.workloads[w].demand[k], var) for w, var in entries]
-            if sum(d for d, _ in demand) <= cap:
+            if sum(p.workloads[w].demand[k] * p.workloads[w].count for w, _ in entries) <= cap:
                 continue  # can never bind: every admissible workload fits together
             m.add(sum(d * var for d, var in demand) <= cap * b.open[r]).only_enforce_if(
                 b.guard(Guard.CAPACITY, r)
             )
     if not b.explain:
         for k in range(len(p.resources)):
-            total = sum(wl.demand[k] for wl in p.workloads)
+            total = sum(wl.demand[k] * wl.count for wl in p.workloads)
             if total > 0:
                 m.add(sum(room.capacity[k] * b.open[r] for r, room in enumerate(p.rooms)) >= total)

@@ -23,7 +23,9 @@ side rules that a move could break: its zone conflicts with no other zone, it
 is in no site rule (dependency, DR) and no move-pair set, and moving it costs
 no migration budget (no budget, or no move days). The first form opens a room,
 so it is used only without a room limit (or when k does not count towards it).
-An explanation model has no objective, so it gets none of these.
+An explanation model has no objective, so it gets none of these. For n identical
+workloads (:mod:`planner.solver.aggregate`) the same holds member by member: the
+roomy test counts each of them, and x[w, j] = 0 says none is in j.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def roomy_rooms(b: FacilityModel) -> set[int]:
         if not entries or room.must_close:
             continue
         if all(
-            sum(p.workloads[w].demand[k] for w, _ in entries) <= cap
+            sum(p.workloads[w].demand[k] * p.workloads[w].count for w, _ in entries) <= cap
             for k, cap in enumerate(room.capacity)
         ):
             out.add(r)
@@ -93,4 +95,4 @@ def add(b: FacilityModel) -> None:
                     m.add(var == 0)
                     break
                 if cj > ck:
-                    m.add_implication(b.open[k], var.Not())
+                    b.only_if(w, var, b.open[k].Not())

@@ -5,7 +5,8 @@
 e[w] is the person-days of moving w and B = T x migration_days_per_month the
 team's capacity over the T months of the horizon. Month-by-month limits are
 the schedule's (:mod:`planner.schedule`); this necessary condition keeps the
-target estate from choosing more moves than the horizon can hold.
+target estate from choosing more moves than the horizon can hold. For n identical
+workloads (:mod:`planner.solver.aggregate`) the same sum reads e[w] (n - x[w, today(w)]).
 """
 
 from __future__ import annotations
@@ -25,6 +26,6 @@ def add(b: FacilityModel) -> None:
         for r, var in b.by_workload[w]:
             if r != wl.today:
                 terms.append(wl.move_days * var)
-    if sum(wl.move_days for wl in p.workloads) <= p.move_budget or not terms:
+    if sum(wl.move_days * wl.count for wl in p.workloads) <= p.move_budget or not terms:
         return
     b.model.add(sum(terms) <= p.move_budget).only_enforce_if(b.guard(Guard.MIGRATION_BUDGET))

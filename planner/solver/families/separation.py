@@ -5,7 +5,7 @@ Zones k1, k2 conflict when `separate` lists them, or when one has
 literals z[r, k], created only for rooms that could host both zones of some
 conflicting pair:
 
-    x[w, r] <= z[r, zone(w)]                     for every (w, r)
+    x[w, r] <= z[r, zone(w)]                     for every (w, r) (n z for n identical)
     z[r, k] <= open[r]
     z[r, k1] + z[r, k2] <= 1                     for every conflicting pair
                                                  (guard: separate, k1, k2 or isolation, k)
@@ -37,7 +37,7 @@ def add(b: FacilityModel) -> None:
         for w, var in entries:
             k = p.workloads[w].zone
             if k in involved:
-                m.add_implication(var, b.zone[(r, k)])
+                b.only_if(w, var, b.zone[(r, k)])
         for k1, k2 in pairs:
             reason = p.conflict_reason.get((k1, k2), "separate")
             if reason.startswith("isolation:"):

@@ -4,7 +4,7 @@ buys it, and pays for it.
 With bought[u] in {0, 1} for each upgrade u of room r(u) and N(w, r) the upgrades the
 option (w, r) needs (the accreditations its zone requires that r does not hold):
 
-    x[w, r] <= bought[u]        for every u in N(w, r)
+    x[w, r] <= bought[u]        for every u in N(w, r) (n bought[u] for n identical)
     bought[u] <= open[r(u)]
 
 and the objective family adds sum_u cost[u] bought[u] (cost[u] = one-off + A x annual
@@ -30,4 +30,4 @@ def add(b: FacilityModel) -> None:
             if var is None:
                 continue
             for i in needed:
-                m.add_implication(var, b.bought[i])
+                b.only_if(w, var, b.bought[i])
