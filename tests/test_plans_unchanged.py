@@ -4,7 +4,9 @@ tests/data/unchanged/*.json hold the decisions of two bundled estates' plans as
 they were before the decisions of spec/decisions.md existed (taken 2026-12-06,
 after compute capacity and the RVTools import): the objective, every room's
 decision and month, every desk's, every workload's room and move month, and every
-organisation's desk and switch month. Each is planned again (one worker, seed 0:
+organisation's desk and switch month (Cambridgeshire's retaken when identical
+workloads became one in the model, planner/solver/aggregate.py: the same objective,
+its ties broken otherwise). Each is planned again (one worker, seed 0:
 deterministic) and must give the same. To take the fixtures again on purpose:
 ``python tests/test_plans_unchanged.py``.
 """
