@@ -64,8 +64,8 @@ def add_hint(b: FacilityModel) -> None:
             load[org.today] += org.tickets
     for d, desk in enumerate(p.desks):
         m.add_hint(b.desk_open[d], True)
-        fte = -(-load[d] // desk.tickets_per_fte) if desk.tickets_per_fte else 0
-        m.add_hint(b.fte[d], min(fte, desk.seats))
+        fte = desk.staff(load[d])
+        m.add_hint(b.fte[d], desk.seats if fte is None else fte)
 
 
 def replace_hint(b: FacilityModel, solution: Solution) -> None:

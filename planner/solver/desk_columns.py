@@ -44,12 +44,8 @@ def column_cost(p: Problem, column: Column) -> int | None:
     desk = p.desks[d]
     if any(d not in p.organisations[o].options for o in orgs):
         return None
-    load = sum(p.organisations[o].tickets for o in orgs)
-    if desk.tickets_per_fte <= 0:
-        staff = 0 if load == 0 else desk.seats + 1
-    else:
-        staff = -(-load // desk.tickets_per_fte)
-    if staff > desk.seats:
+    staff = desk.staff(sum(p.organisations[o].tickets for o in orgs))
+    if staff is None:
         return None
     return desk.cost_open - desk.cost_closed + desk.cost_per_fte * staff
 

@@ -99,15 +99,13 @@ def _cheaper(a: Outcome, b: Outcome) -> bool:
 
 
 def desk_solution(p: Problem, desk_of: list[int]) -> Solution:
-    """Organisations at these desks, each desk with the staff its tickets need (at most
-    its seats) and open when it serves someone."""
+    """Organisations at these desks, each desk with the staff its tickets need and open
+    when it serves someone (a desk whose seats cannot answer its tickets gets none: no
+    plan, as the model's check says)."""
     load = [0] * len(p.desks)
     for o, d in enumerate(desk_of):
         load[d] += p.organisations[o].tickets
-    fte = [
-        min(desk.seats, -(-load[d] // desk.tickets_per_fte)) if desk.tickets_per_fte else 0
-        for d, desk in enumerate(p.desks)
-    ]
+    fte = [desk.staff(load[d]) or 0 for d, desk in enumerate(p.desks)]
     served = set(desk_of)
     desk_open = [d in served for d in range(len(p.desks))]
     return Solution([], [], desk_open, list(desk_of), fte)

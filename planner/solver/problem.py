@@ -127,6 +127,14 @@ class Desk:
     cost_closed: int = 0
     counts_to_limit: bool = True
 
+    def staff(self, load: int) -> int | None:
+        """Whole FTE to answer ``load`` tickets, ceil(load / tickets_per_fte); None when
+        the seats cannot (more FTE than seats, or tickets and no tickets per FTE)."""
+        if self.tickets_per_fte <= 0:
+            return 0 if load == 0 else None
+        fte = -(-load // self.tickets_per_fte)
+        return fte if fte <= self.seats else None
+
 
 @dataclass(frozen=True)
 class Organisation:
