@@ -120,7 +120,8 @@ def zone_sets(p: Problem) -> list[frozenset[int]]:
 class _Options:
     """The (workload, room) options as arrays: each room's knapsack resource k(r), the
     other resources it may run out of (relaxed with nu), and a copy of each option for
-    every set of compatible zones that holds its workload's zone."""
+    every set of compatible zones that holds its workload's zone. The copies are kept
+    in order of their cell (room, zone set), each cell's in the order of its options."""
 
     def __init__(self, p: Problem) -> None:
         rooms = p.rooms
@@ -163,10 +164,21 @@ class _Options:
         zone = np.array([wl.zone for wl in p.workloads], dtype=np.int64)[self.ow]
         copies = [np.nonzero(np.isin(zone, sorted(s)))[0] for s in sets]
         self.n_sets = len(sets)
-        self.copy_of = np.concatenate(copies)
-        self.copy_room = np.concatenate(
-            [self.orr[c] * self.n_sets + i for i, c in enumerate(copies)]
-        )
+        self.n_cells = self.n_r * self.n_sets
+        cells = np.concatenate([self.orr[c] * self.n_sets + i for i, c in enumerate(copies)])
+        by_cell = np.argsort(cells, kind="stable")
+        copy_of = np.concatenate(copies)[by_cell]
+        self.cell = cells[by_cell]
+        self.copy_w = self.ow[copy_of]
+        self.copy_room = self.orr[copy_of]
+        self.copy_cost = self.oc[copy_of]
+        self.copy_weight = self.weight[copy_of]
+        # Per relaxed resource k: each copy's place of nu[room, k] in nu.ravel(), and share.
+        self.relaxed = [int(k) for k in np.nonzero(self.other.any(axis=0))[0]]
+        self.copy_nu = [self.copy_room * n_res + k for k in self.relaxed]
+        self.copy_scaled = [np.ascontiguousarray(self.scaled[copy_of, k]) for k in self.relaxed]
+        self.cell_cap = np.repeat(self.cap, self.n_sets)
+        self.hint = np.zeros(self.n_cells)
         self.gain = np.array([room.cost_open - room.cost_closed for room in rooms], dtype=float)
         self.must_open = np.array([room.must_open for room in rooms], dtype=bool)
         self.must_close = np.array([room.must_close for room in rooms], dtype=bool)
@@ -183,42 +195,70 @@ class _Options:
     def evaluate(self, lam: np.ndarray, nu: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         """L(lambda, nu); each workload's (fractional) take in the rooms the relaxation
         opens; for each room and relaxed resource, its take's share of the capacity
-        less open[r] (the subgradient of nu)."""
-        price = (nu[self.orr] * self.scaled).sum(axis=1)
-        profit = (lam[self.ow] - self.oc - price)[self.copy_of]
+        less open[r] (the subgradient of nu).
+
+        Each cell (room, zone set) takes its profitable copies greedily, highest
+        profit per unit of weight first (equal ones in the cell's order), while its
+        capacity lasts. Most copies come after that: where the copies of ratio above
+        h = ``hint[cell]`` weigh more than the capacity, every copy of ratio <= h takes
+        nothing and is left out of the sort (most of the time of a step) and of the
+        sums, which add its zeros in order. Weights and capacities are whole numbers,
+        so their sums are exact and the result is that of sorting every copy; the
+        hint (:data:`HINT_SHARE` of each cell's last ratio taken at the last call)
+        changes only the time."""
+        flat = nu.ravel()
+        price = np.zeros(len(self.cell))
+        for at, scaled in zip(self.copy_nu, self.copy_scaled, strict=True):
+            price += flat[at] * scaled
+        profit = lam[self.copy_w] - self.copy_cost - price
         pick = np.nonzero(profit > 0)[0]
-        option = self.copy_of[pick]
-        room = self.copy_room[pick]
-        weight = self.weight[option]
-        gain = profit[pick]
+        weight = self.copy_weight[pick]
+        cell = self.cell[pick]
         with np.errstate(divide="ignore"):
-            ratio = np.where(weight > 0, gain / np.where(weight > 0, weight, 1), np.inf)
-        order = np.lexsort((-ratio, room))
-        room, weight, gain, option = room[order], weight[order], gain[order], option[order]
+            ratio = np.where(weight > 0, profit[pick] / np.where(weight > 0, weight, 1), np.inf)
+        above = ratio > self.hint[cell]
+        crowded = np.bincount(cell, weights=weight * above, minlength=self.n_cells) > self.cell_cap
+        keep = np.nonzero(above | ~crowded[cell])[0]
+        order = keep[_order(cell[keep], -ratio[keep])]
+        pick, weight, cell, ratio = pick[order], weight[order], cell[order], ratio[order]
+        gain = profit[pick]
         cum = np.cumsum(weight)
-        starts = np.searchsorted(room, room, side="left")
+        count = np.bincount(cell, minlength=self.n_cells)
+        starts = (np.cumsum(count) - count)[cell]
         before = cum - weight - np.where(starts > 0, cum[starts - 1], 0.0)
-        cap = self.cap[room // self.n_sets]
+        cap = self.cell_cap[cell]
         with np.errstate(divide="ignore", invalid="ignore"):
             take = np.where(
                 weight > 0, np.clip((cap - before) / np.where(weight > 0, weight, 1), 0, 1), 1.0
             )
         take = np.where(np.isinf(cap), 1.0, take)
-        by_set = np.bincount(room, weights=gain * take, minlength=self.n_r * self.n_sets)
+        self._remember(cell, ratio, (take > 0) & (weight > 0))
+        by_set = np.bincount(cell, weights=gain * take, minlength=self.n_cells)
         by_set = by_set.reshape(self.n_r, self.n_sets)
         chosen = np.argmax(by_set, axis=1)
         best = by_set[np.arange(self.n_r), chosen]
         value_open = self.gain - (nu * self.other).sum(axis=1) - best
         is_open = (self.must_open | (value_open < 0)) & ~self.must_close
         total = self.closed_cost + float(lam.sum()) + float(value_open[is_open].sum())
-        active = np.zeros(self.n_r * self.n_sets, dtype=bool)
+        active = np.zeros(self.n_cells, dtype=bool)
         active[(np.arange(self.n_r) * self.n_sets + chosen)[is_open]] = True
-        took = take * active[room]
-        used = np.bincount(self.ow[option], weights=took, minlength=self.n_w)
+        took = take * active[cell]
+        used = np.bincount(self.copy_w[pick], weights=took, minlength=self.n_w)
         over = np.zeros(self.other.shape)
-        np.add.at(over, self.orr[option], self.scaled[option] * took[:, None])
+        room = self.copy_room[pick]
+        for k, scaled in zip(self.relaxed, self.copy_scaled, strict=True):
+            over[:, k] = np.bincount(room, weights=scaled[pick] * took, minlength=self.n_r)
         over = (over - is_open[:, None]) * self.other
         return total, used, over
+
+    def _remember(self, cell: np.ndarray, ratio: np.ndarray, weighed: np.ndarray) -> None:
+        """The hint of the next call: :data:`HINT_SHARE` of the ratio of the last copy
+        of positive weight each cell took (``cell`` ascending, each cell's copies
+        highest ratio first), 0 (sort every copy) in a cell that took none."""
+        at = np.nonzero(weighed)[0]
+        last = at[cell[at] != np.append(cell[at][1:], -1)]
+        self.hint = np.zeros(self.n_cells)
+        self.hint[cell[last]] = HINT_SHARE * ratio[last]
 
     def magnitude(self, lam: np.ndarray, nu: np.ndarray) -> float:
         """A scale of the floating-point sums in L (for the rounding margin)."""
@@ -228,6 +268,26 @@ class _Options:
             + float(np.abs(self.oc).sum() + price.sum())
             + float((nu * self.other).sum())
         )
+
+
+HINT_SHARE = 0.8
+"""Share of each cell's last ratio taken below which the next step leaves copies out
+of the sort (measured on 337 generated councils: 27 ms a step at 0.5, 20 at 0.8, 18
+at 0.9, where more cells sort every copy when the multipliers jump)."""
+
+
+def _order(group: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """The permutation that sorts by (group, key, position): numpy's stable sort of
+    floats is several times slower than its unstable one, so the positions break the
+    ties in unique integer keys."""
+    n = len(key)
+    by_key = np.argsort(key)
+    ranked = key[by_key]
+    rank = np.cumsum(np.r_[False, ranked[1:] != ranked[:-1]])
+    stable = np.sort(rank * n + by_key) % n
+    place = np.empty(n, dtype=np.int64)
+    place[stable] = np.arange(n)
+    return stable[np.sort(group * n + place) % n]
 
 
 def relaxed_bound(
