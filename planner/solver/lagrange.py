@@ -319,10 +319,11 @@ DESK_SHARE = 0.1
 """Share of :func:`relaxed_bound`'s time for the desks' bound when there are rooms too
 (its start, the flow's dual prices, gives most of it: docs/benchmarks.md section 11)."""
 
-SECONDS_PER_OPTION_STEP = 2.3e-7
-"""About the time of one step per (workload, room) option (measured: 29 ms a step on
-the 157,006 options of 150 generated councils, 7 ms on the 44,227 of 50, 6 ms on the
-100,000 of capa, most of whose options are never profitable)."""
+SECONDS_PER_OPTION_STEP = 6.5e-8
+"""About the time of one step per (workload, room) option (measured with the copies
+left out of the sort, 2026-12-06: 22 ms a step on the 340,412 options of 337
+generated councils, 8 ms on the 157,006 of 150, 2 ms on the 44,227 of 50; before it,
+2.3e-7: 72, 26 and 7 ms)."""
 
 
 def deterministic_steps(p: Problem, time_limit_s: float) -> int:
