@@ -2,7 +2,10 @@
 
 Known answers:
 
-* a hand-worked two-room estate whose strong LP bound is 128 (the integer optimum 200);
+* a hand-worked two-room estate whose strong LP bound is 128 and whose optimum, 200,
+  the bound reaches: 12 racks need both rooms of 10 (the cover of the total demand);
+* 200 random scarce-capacity problems: the bound never exceeds the optimum (also with
+  the cover's programme coarsened to 3 cells) and is above the strong LP on many;
 * a hand-worked estate of two conflicting zones whose strong LP is 55 and whose
   optimum, 110, the bound reaches (a room open for one zone serves none of the other);
 * on generated estates (two resources, three zones) the bound reaches GLOP's strong LP
@@ -18,7 +21,7 @@ Known answers:
 
 from __future__ import annotations
 
-import math
+import random
 from dataclasses import replace
 
 import pytest
@@ -28,7 +31,7 @@ from ortools.linear_solver import pywraplp
 
 from planner.bench.sscflp import read_instance, references_for, to_problem
 from planner.generate import generate
-from planner.solver import Problem, Room, SolveOptions, Status, Workload, solve
+from planner.solver import Problem, Room, SolveOptions, Status, Workload, lagrange, solve
 from planner.solver.lagrange import lagrangian_bound, relaxed_bound, with_relaxed_bound
 from planner.solver.layers import room_layer
 from planner.solver.results import Outcome, Solution
@@ -111,12 +114,12 @@ def strong_lp(p: Problem) -> float:
     return objective.Value() + constant
 
 
-def test_two_rooms_bound_reaches_the_strong_lp() -> None:
+def test_two_rooms_bound_reaches_the_optimum_above_the_strong_lp() -> None:
     p = two_rooms()
     assert strong_lp(p) == pytest.approx(128.0)
     found = lagrangian_bound(p, time_limit_s=10)
     assert found is not None
-    assert 126 <= found.units <= 128
+    assert found.units == 200  # the cover: 12 racks need both rooms of 10
     assert solve(p, SolveOptions(time_limit_s=5, workers=1)).objective == 200
 
 
@@ -157,7 +160,7 @@ def test_every_resource_counts_on_generated_estates(councils: int) -> None:
 
 
 @pytest.mark.parametrize("name", ["holmberg/p1", "holmberg/p30", "orlib_single_source/cap71"])
-def test_sscflp_bound_approaches_the_lp_and_stays_below_the_optimum(name: str) -> None:
+def test_sscflp_bound_reaches_the_lp_and_stays_below_the_optimum(name: str) -> None:
     path = BENCH / name
     if not path.exists():
         pytest.skip("../shared/bench is not beside the checkout")
@@ -166,7 +169,6 @@ def test_sscflp_bound_approaches_the_lp_and_stays_below_the_optimum(name: str) -
     lp = strong_lp(p)  # units
     found = lagrangian_bound(p, time_limit_s=30, max_steps=3000)
     assert found is not None
-    assert found.units <= math.ceil(lp * (1 + 1e-9))  # whole units: rounded up from the LP
     assert found.units >= lp * 0.995, (found.units, lp)
     assert p.objective_money(found.units) <= optimum
 
@@ -196,6 +198,51 @@ def test_bound_never_exceeds_the_proven_optimum_of_random_and_generated_estates(
     assert below > 100
 
 
+def scarce(seed: int) -> Problem:
+    """3-5 rooms and 5-9 workloads in one resource, the rooms' capacity 1-2 times the
+    demand in all: the cover binds on most."""
+    rng = random.Random(seed)
+    demands = [rng.randint(1, 9) for _ in range(rng.randint(5, 9))]
+    n = rng.randint(3, 5)
+    total = sum(demands) * rng.uniform(1.0, 2.0)
+    rooms = tuple(
+        Room(f"r{r}", r, (max(1, round(total / n * rng.uniform(0.6, 1.4))),), rng.randint(20, 90))
+        for r in range(n)
+    )
+    workloads = tuple(
+        Workload(f"w{w}", (d,), tuple((r, rng.randint(0, 30)) for r in range(n)))
+        for w, d in enumerate(demands)
+    )
+    return Problem(
+        f"scarce {seed}", ("racks",), (1,), tuple(f"s{r}" for r in range(n)), rooms, workloads
+    )
+
+
+def test_cover_bound_never_exceeds_the_optimum_and_lifts_the_lp(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lifted = solved = 0
+    for seed in range(200):
+        p = scarce(seed)
+        out = solve(p, SolveOptions(time_limit_s=20, workers=1))
+        if out.status is Status.INFEASIBLE:
+            continue
+        assert out.status is Status.OPTIMAL
+        assert out.objective is not None
+        found = lagrangian_bound(p, time_limit_s=5, max_steps=400)
+        assert found is not None
+        assert found.units <= out.objective + 1e-6, p.name
+        with monkeypatch.context() as m:
+            m.setattr(lagrange, "MAX_COVER_CELLS", 3)
+            coarse = lagrangian_bound(p, time_limit_s=5, max_steps=400)
+        assert coarse is not None
+        assert coarse.units <= out.objective + 1e-6, p.name
+        solved += 1
+        lifted += found.units > strong_lp(p) + 1e-6
+    assert solved > 150
+    assert lifted > 50, lifted
+
+
 def plan(p: Problem, objective: float, bound: float | None) -> Outcome:
     solution = Solution([True, True], [0, 1])
     return Outcome(Status.FEASIBLE, objective, bound, 1.0, solution)
@@ -203,12 +250,14 @@ def plan(p: Problem, objective: float, bound: float | None) -> Outcome:
 
 def test_with_relaxed_bound_reports_proves_and_refuses() -> None:
     p = two_rooms()
-    weak = with_relaxed_bound(p, plan(p, 200.0, 50.0), 5.0, deterministic=True)
+    # A plan said to cost 250 (the optimum is 200, which the bound reaches).
+    weak = with_relaxed_bound(p, plan(p, 250.0, 50.0), 5.0, deterministic=True)
     assert weak.status is Status.FEASIBLE
-    assert weak.bound is not None
-    assert 126 <= weak.bound <= 128
-    kept = with_relaxed_bound(p, plan(p, 200.0, 150.0), 5.0, deterministic=True)
-    assert kept.bound == 150.0
+    assert weak.bound == 200.0
+    kept = with_relaxed_bound(p, plan(p, 250.0, 220.0), 5.0, deterministic=True)
+    assert kept.bound == 220.0
+    proven_by_cover = with_relaxed_bound(p, plan(p, 200.0, 50.0), 5.0, deterministic=True)
+    assert proven_by_cover.status is Status.OPTIMAL
     # Rooms of 12 racks at 70: both workloads in one room (80) is the LP's optimum
     # too, so the bound proves the plan optimal.
     roomy = replace(p, rooms=tuple(replace(room, capacity=(12,), cost_open=70) for room in p.rooms))

@@ -45,8 +45,8 @@ def test_the_hint_changes_no_step(monkeypatch: pytest.MonkeyPatch) -> None:
     def evaluate(u: np.ndarray) -> tuple[float, np.ndarray]:
         lam, nu = u[:n_w], u[n_w:].reshape(shape)
         every.hint = np.zeros(every.n_cells)
-        value, used, over = hinted.evaluate(lam, nu)
-        expected = every.evaluate(lam, nu)
+        value, used, over = hinted.evaluate(lam, nu, True)
+        expected = every.evaluate(lam, nu, True)
         assert value == expected[0]
         assert np.array_equal(used, expected[1])
         assert np.array_equal(over, expected[2])
