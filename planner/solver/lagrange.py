@@ -204,7 +204,7 @@ class _Options:
         self.cover_cap = np.zeros(self.n_r, dtype=np.int64)
         self.cover_need = 0
         if n_res:
-            total = [sum(wl.demand[k] * wl.count for wl in p.workloads) for k in range(n_res)]
+            total = [sum(wl.demand[k] for wl in p.workloads) for k in range(n_res)]
             room_cap = [
                 sum(room.capacity[k] for room in rooms if not room.must_close) for k in range(n_res)
             ]
