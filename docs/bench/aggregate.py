@@ -32,8 +32,7 @@ from planner.target import LimitOptions, build_problem
 def copied(p: Problem, copies: int) -> Problem:
     """``p`` with each workload no side rule names ``copies`` times, capacities and the
     move budget ``copies`` times."""
-    named = {w for rule in p.site_rules for w in (rule.a, rule.b)}
-    named.update(w for amo in p.at_most_one for w, _ in amo.pairs)
+    named = p.ruled_workloads()
     workloads, index = [], {}
     for w, wl in enumerate(p.workloads):
         index[w] = len(workloads)
@@ -41,13 +40,8 @@ def copied(p: Problem, copies: int) -> Problem:
         if w not in named:
             workloads += [replace(wl, id=f"{wl.id}#{i}") for i in range(1, copies)]
     return replace(
-        p,
+        p.with_workloads(tuple(workloads), index),
         rooms=tuple(replace(r, capacity=tuple(c * copies for c in r.capacity)) for r in p.rooms),
-        workloads=tuple(workloads),
-        site_rules=tuple(replace(rule, a=index[rule.a], b=index[rule.b]) for rule in p.site_rules),
-        at_most_one=tuple(
-            replace(amo, pairs=tuple((index[w], r) for w, r in amo.pairs)) for amo in p.at_most_one
-        ),
         move_budget=None if p.move_budget is None else p.move_budget * copies,
     )
 

@@ -57,8 +57,7 @@ class Aggregated:
 def aggregate(p: Problem) -> Aggregated | None:
     """The problem with each class of identical workloads as one (see the module
     docstring); None when no two workloads are identical."""
-    named = {w for rule in p.site_rules for w in (rule.a, rule.b)}
-    named.update(w for amo in p.at_most_one for w, _ in amo.pairs)
+    named = p.ruled_workloads()
     classes: dict[object, list[int]] = {}
     for w, wl in enumerate(p.workloads):
         if w in named or wl.blocked or wl.count != 1:
@@ -71,10 +70,4 @@ def aggregate(p: Problem) -> Aggregated | None:
     members = tuple(tuple(group) for group in classes.values())
     index = {group[0]: c for c, group in enumerate(members)}
     workloads = tuple(replace(p.workloads[group[0]], count=len(group)) for group in members)
-    site_rules = tuple(replace(rule, a=index[rule.a], b=index[rule.b]) for rule in p.site_rules)
-    at_most_one = tuple(
-        replace(amo, pairs=tuple((index[w], r) for w, r in amo.pairs)) for amo in p.at_most_one
-    )
-    return Aggregated(
-        replace(p, workloads=workloads, site_rules=site_rules, at_most_one=at_most_one), members
-    )
+    return Aggregated(p.with_workloads(workloads, index), members)

@@ -19,7 +19,8 @@ capacities down, so a plan legal for the integers is legal for the inputs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from planner.solver.guards import Guard
 
@@ -183,6 +184,28 @@ class Problem:
     """Money added to every objective (costs the decisions cannot change)."""
     explain: bool = False
     """Built for an explanation model (blocked options filled in)."""
+
+    def ruled_workloads(self) -> set[int]:
+        """The workloads a side rule names: a site rule (dependency, DR) or a set of
+        move pairs."""
+        out = {w for rule in self.site_rules for w in (rule.a, rule.b)}
+        out.update(w for amo in self.at_most_one for w, _ in amo.pairs)
+        return out
+
+    def with_workloads(self, workloads: tuple[Workload, ...], index: Mapping[int, int]) -> Problem:
+        """This problem with ``workloads`` instead of its own; ``index`` maps each
+        workload a side rule names (:meth:`ruled_workloads`) to its new index."""
+        return replace(
+            self,
+            workloads=workloads,
+            site_rules=tuple(
+                replace(rule, a=index[rule.a], b=index[rule.b]) for rule in self.site_rules
+            ),
+            at_most_one=tuple(
+                replace(amo, pairs=tuple((index[w], r) for w, r in amo.pairs))
+                for amo in self.at_most_one
+            ),
+        )
 
     def upgrades_needed(self, assignment: list[int]) -> set[int]:
         """The upgrades an assignment (a room per workload) needs bought."""

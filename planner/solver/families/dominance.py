@@ -53,11 +53,7 @@ def free_workloads(b: FacilityModel) -> list[bool]:
     """Workloads that any move leaves within every side rule (see the module docstring)."""
     p = b.problem
     zones_in_conflict = {k for pair in p.conflicts for k in pair}
-    bound: set[int] = set()
-    for rule in p.site_rules:
-        bound.update((rule.a, rule.b))
-    for amo in p.at_most_one:
-        bound.update(w for w, _ in amo.pairs)
+    bound = p.ruled_workloads()
     out = []
     for w, wl in enumerate(p.workloads):
         budgeted = p.move_budget is not None and wl.move_days > 0
