@@ -291,8 +291,10 @@ class _Options:
         bound). No cover at all (no plan): every room that may open, opens. Without
         ``cover``, the rooms of negative V' (and those that must open)."""
         base = (self.must_open | (value_open < 0)) & ~self.must_close
+        if not cover:
+            return base
         short = self.cover_need - int(self.cover_cap[base].sum())
-        if short <= 0 or not cover:
+        if short <= 0:
             return base
         spare = np.nonzero(~base & ~self.must_close & (self.cover_cap > 0))[0]
         if int(self.cover_cap[spare].sum()) < short:
